@@ -1,0 +1,13 @@
+"""Every path of the project, resolved from this file so that it holds from any working folder."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = ROOT / "data"
+DATAPACKAGE = DATA_DIR / "datapackage.json"
+EVIDENCE_CSV = DATA_DIR / "evidence.csv"
+SCORES_CSV = DATA_DIR / "figure-2-1-scores.csv"
+CHAPTERS_DIR = ROOT / "chapters"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+MANUSCRIPT = ROOT / "sources" / "manuscript" / "chapter-02-japan.txt"
+BUILD_DIR = ROOT / "_build"

@@ -1,0 +1,250 @@
+"""Sphinx extension: numbered figures, exhibits and tables glued from the section notebooks.
+
+myst-nb can paste a glued output from another document (`{glue}` with `:doc:`) but cannot wrap it
+in a numbered, captioned figure or table (`{glue:figure}` has no `:doc:`). This extension adds:
+
+- ``{glued-figure} KEY`` with ``:doc:``, ``:name:``, ``:kind: figure|exhibit`` and the caption as
+  content: a figure (the authors' own, numbered "Figure 2.N") or an exhibit (a chart this edition
+  adds, numbered "Exhibit 2.N" in a series of its own) around the pasted chart;
+- ``{glued-table} KEY`` with ``:doc:`` and ``:name:``: a real table (typeset by every builder) built
+  from a table the notebook glued with :func:`startup_capitalism.tables.glue_table`;
+- re-reading of every page that pastes from a notebook whenever that notebook is re-read, so a
+  chapter page never keeps a stale chart;
+- an execution cache keyed on the evidence data and this package as well as on the code cells;
+- the Vega, Vega-Lite and Vega-Embed JavaScript served from the site itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from myst_nb.ext.glue.crossref import read_glue_cache
+from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import paths
+from .tables import TABLE_MIME
+
+LOGGER = logging.getLogger(__name__)
+EXECUTION_CACHE_VERSIONS_KEPT = 4
+
+
+class exhibit(nodes.figure):  # noqa: N801 (docutils names node classes in lower case)
+    """A chart this edition adds. Rendered as a figure, numbered in the "exhibit" series."""
+
+
+class pending_glued_table(nodes.Element):  # noqa: N801
+    """Placeholder inside a table node, filled from the notebook's glue cache after reading."""
+
+
+def _caption_and_legend(directive: SphinxDirective, owner: nodes.Element) -> list[nodes.Node]:
+    """Parse the directive content: the first paragraph is the caption, the rest the legend."""
+    container = nodes.Element()
+    directive.state.nested_parse(directive.content, directive.content_offset, container)
+    if not container.children or not isinstance(container[0], nodes.paragraph):
+        raise directive.error(f"{directive.name}: the content must start with a caption paragraph")
+    first = container[0]
+    caption = nodes.caption(first.rawsource, "", *first.children)
+    caption.source, caption.line = first.source, first.line
+    extra = [nodes.legend("", *container[1:])] if len(container) > 1 else []
+    return [caption, *extra]
+
+
+def _record_glue_source(directive: SphinxDirective, doc_option: str) -> str:
+    """Remember that this page pastes from `doc_option`, so it is re-read when that doc is."""
+    env = directive.env
+    _, filepath = env.relfn2path(doc_option, env.docname)
+    refdoc = env.path2doc(filepath)
+    if refdoc is None:
+        raise directive.error(f"{directive.name}: {doc_option!r} is not a document of the book")
+    env.startup_glue_sources.setdefault(env.docname, set()).add(refdoc)
+    return refdoc
+
+
+class GluedFigureDirective(SphinxDirective):
+    required_arguments = 1
+    has_content = True
+    option_spec = {
+        "doc": directives.unchanged_required,
+        "name": directives.unchanged_required,
+        "kind": lambda value: directives.choice(value, ("figure", "exhibit")),
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        for option in ("doc", "name"):
+            if option not in self.options:
+                raise self.error(f"glued-figure: the :{option}: option is required")
+        _record_glue_source(self, self.options["doc"])
+        try:
+            pending = create_pending_glue_ref(
+                self.state.document, self.env.docname, self.lineno, self.options["doc"],
+                self.arguments[0],
+            )
+        except PendingGlueReferenceError as exc:
+            raise self.error(f"glued-figure: {exc}") from exc
+        node_class = exhibit if self.options.get("kind", "exhibit") == "exhibit" else nodes.figure
+        figure = node_class("", pending, classes=["glued-chart", *self.options.get("class", [])])
+        self.set_source_info(figure)
+        self.add_name(figure)
+        figure += _caption_and_legend(self, figure)
+        return [figure]
+
+
+class GluedTableDirective(SphinxDirective):
+    required_arguments = 1
+    has_content = True
+    option_spec = {
+        "doc": directives.unchanged_required,
+        "name": directives.unchanged_required,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        for option in ("doc", "name"):
+            if option not in self.options:
+                raise self.error(f"glued-table: the :{option}: option is required")
+        refdoc = _record_glue_source(self, self.options["doc"])
+        caption, *legend = _caption_and_legend(self, nodes.Element())
+        title = nodes.title(caption.rawsource, "", *caption.children)
+        table = nodes.table("", title, classes=["glued-table"])
+        table += pending_glued_table(refdoc=refdoc, key=self.arguments[0])
+        self.set_source_info(table)
+        self.add_name(table)
+        return [table, *(legend[0].children if legend else [])]
+
+
+def _entry(text: str) -> nodes.entry:
+    return nodes.entry("", nodes.paragraph(text, text))
+
+
+def table_body(columns: list[str], rows: list[list[str]], widths: list[int]) -> nodes.tgroup:
+    """A docutils tgroup for a header row and body rows of plain text."""
+    group = nodes.tgroup(cols=len(columns))
+    group += [nodes.colspec(colwidth=width) for width in widths]
+    group += nodes.thead("", nodes.row("", *(_entry(column) for column in columns)))
+    group += nodes.tbody("", *(nodes.row("", *(_entry(cell) for cell in row)) for row in rows))
+    return group
+
+
+class FillGluedTables(SphinxPostTransform):
+    """Replace each pending table body by the rows the notebook glued (after all docs are read)."""
+
+    default_priority = 5
+
+    def run(self, **kwargs) -> None:
+        cache_folder = self.env.mystnb_config.output_folder
+        for pending in list(self.document.findall(pending_glued_table)):
+            glued = read_glue_cache(cache_folder, pending["refdoc"]).get(pending["key"])
+            table_data = (glued or {}).get("data", {}).get(TABLE_MIME)
+            if table_data is None:
+                LOGGER.warning(
+                    "glued-table: no table %r glued in %r [startup.glue]",
+                    pending["key"], pending["refdoc"], location=pending,
+                    type="startup", subtype="glue",
+                )
+                pending.parent.remove(pending)
+                continue
+            pending.replace_self(
+                table_body(table_data["columns"], table_data["rows"], table_data["widths"])
+            )
+
+
+def _init_env(app: Sphinx, env, docnames) -> None:
+    if not hasattr(env, "startup_glue_sources"):
+        env.startup_glue_sources = {}
+    for docname in docnames:
+        env.startup_glue_sources.pop(docname, None)
+
+
+def _purge_doc(app: Sphinx, env, docname: str) -> None:
+    getattr(env, "startup_glue_sources", {}).pop(docname, None)
+
+
+def _merge_info(app: Sphinx, env, docnames, other) -> None:
+    env.startup_glue_sources.update(getattr(other, "startup_glue_sources", {}))
+
+
+def _pages_pasting_from_rereads(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Re-read every page that pastes from a notebook that is re-read in this build."""
+    reread = set(added) | set(changed)
+    sources = getattr(env, "startup_glue_sources", {})
+    pasting = sorted(doc for doc, refdocs in sources.items() if refdocs & reread and doc not in reread)
+    if pasting:
+        LOGGER.info("pages re-read because a notebook they paste from is re-read: %s", ", ".join(pasting))
+    return pasting
+
+
+def inputs_fingerprint() -> str:
+    """sha256 over the data files and this package: what every notebook's outputs depend on."""
+    digest = hashlib.sha256()
+    inputs = sorted(paths.DATA_DIR.glob("*.csv")) + [paths.DATAPACKAGE]
+    inputs += sorted(Path(__file__).parent.glob("*.py"))
+    for path in inputs:
+        digest.update(path.relative_to(paths.ROOT).as_posix().encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()
+
+
+def _key_execution_cache_on_inputs(app: Sphinx, config) -> None:
+    """One jupyter-cache per version of the inputs: new data or code re-executes the notebooks.
+
+    jupyter-cache keys a notebook on its code cells only, so an edited CSV would be served stale
+    outputs. The cache folder is named after the inputs' fingerprint instead; Sphinx sees the
+    changed setting and re-reads the notebooks, which then execute against the new inputs. Prose
+    edits leave the fingerprint alone, so they execute nothing.
+    """
+    base = Path(config.nb_execution_cache_path or paths.BUILD_DIR / ".jupyter_cache")
+    if base.name.startswith("inputs-"):
+        return
+    fingerprint = inputs_fingerprint()[:16]
+    config.nb_execution_cache_path = str(base / f"inputs-{fingerprint}")
+    LOGGER.info("execution cache for inputs %s: %s", fingerprint, config.nb_execution_cache_path)
+    if base.is_dir():
+        versions = sorted(base.glob("inputs-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in [v for v in versions if v.name != f"inputs-{fingerprint}"][EXECUTION_CACHE_VERSIONS_KEPT:]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _serve_vega_from_site(app: Sphinx) -> None:
+    """Write the Vega/Vega-Lite/Vega-Embed bundle into the site's static files and load it.
+
+    The bundle defines top-level names (such as `_`) that clash with Sphinx's own globals, so it
+    is wrapped in a function scope; it publishes `window.vegaEmbed` itself.
+    """
+    if app.builder.format != "html":
+        return
+    from .rendering import vega_bundle_javascript
+
+    static_dir = Path(app.outdir).parent / ".generated_static"
+    static_dir.mkdir(parents=True, exist_ok=True)
+    bundle = static_dir / "vega-offline.js"
+    script = "(function () {\n" + vega_bundle_javascript() + "\n})();\n"
+    if not bundle.exists() or bundle.read_text(encoding="utf-8") != script:
+        bundle.write_text(script, encoding="utf-8")
+    app.config.html_static_path.append(str(static_dir))
+    app.add_js_file("vega-offline.js", priority=200)
+    app.add_css_file("startup-charts.css")
+    shutil.copy2(Path(__file__).with_name("startup-charts.css"), static_dir / "startup-charts.css")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_enumerable_node(exhibit, "exhibit")
+    app.add_node(pending_glued_table)
+    app.add_directive("glued-figure", GluedFigureDirective)
+    app.add_directive("glued-table", GluedTableDirective)
+    app.add_post_transform(FillGluedTables)
+    app.connect("config-inited", _key_execution_cache_on_inputs, priority=400)
+    app.connect("builder-inited", _serve_vega_from_site)
+    app.connect("env-before-read-docs", _init_env)
+    app.connect("env-purge-doc", _purge_doc)
+    app.connect("env-merge-info", _merge_info)
+    app.connect("env-get-outdated", _pages_pasting_from_rereads)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

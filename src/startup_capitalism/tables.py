@@ -1,0 +1,55 @@
+"""Tables for the chapter pages: shown as a DataFrame in the notebook, glued as plain rows.
+
+The chapter page's ``{glued-table}`` directive turns the glued rows into a real table, so the HTML
+and the LaTeX builders both typeset it (numbered, captioned) instead of pasting a text dump.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from myst_nb import glue
+
+TABLE_MIME = "application/vnd.startup-capitalism.table+json"
+
+
+class GluedTable:
+    """A DataFrame with a display form for notebooks and a table form for the chapter pages."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        cells = self.frame.astype("string").fillna("")
+        columns = [str(column) for column in cells.columns]
+        rows = cells.values.tolist()
+        # column widths for the LaTeX builder: the longest cell, bounded so no column starves
+        widths = [
+            min(60, max(6, len(column), *(len(row[i]) for row in rows))) for i, column in enumerate(columns)
+        ]
+        return {
+            "text/plain": self.frame.to_string(index=False),
+            TABLE_MIME: {"columns": columns, "rows": rows, "widths": widths},
+        }
+
+
+def glue_table(key: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Glue `frame` for a chapter page's ``{glued-table}`` and return it for display here."""
+    glue(key, GluedTable(frame), display=False)
+    return frame
+
+
+def evidence_table(frame: pd.DataFrame, *, with_quantity: bool = False) -> pd.DataFrame:
+    """Evidence rows as a reader's table: date, fact, actor, citation and row id, oldest first."""
+    from . import fmt
+
+    ordered = frame.sort_values(["year", "id"], na_position="last")
+    table = pd.DataFrame({
+        "Date": [fmt.date_label(row) for row in ordered.to_dict("records")],
+        "Fact": ordered["title"].astype("string"),
+    })
+    if with_quantity:
+        table["Value"] = [fmt.quantity(v, u) for v, u in zip(ordered["value"], ordered["unit"])]
+    table["Actor"] = ordered["actor"].astype("string").fillna("—")
+    table["Citation"] = ordered["citation"].astype("string").fillna("—")
+    table["Row"] = ordered["id"].astype("string")
+    return table.reset_index(drop=True)

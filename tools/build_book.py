@@ -1,0 +1,99 @@
+"""Build the book strictly into a work folder and publish it only when the build is good.
+
+    python tools/build_book.py html      # site only
+    python tools/build_book.py book      # site and PDF
+    python tools/build_book.py preview   # fast, not strict: for co-authors while writing
+
+Strict builds run `jupyter-book build . -n -W --keep-going`: any warning (a broken
+cross-reference, a missing glue key, a notebook error) fails the build. The work folder keeps
+the incremental state (doctrees, executed notebooks); the published `_build/html` and
+`_build/pdf` are replaced only after every stage succeeded, and removed when one fails, so a
+half-built or stale site is never left looking like a good one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "_build" / "work"
+WORK_OUTPUT = WORK / "_build"
+SITE = ROOT / "_build" / "html"
+PDF_DIR = ROOT / "_build" / "pdf"
+PDF_NAME = "chapter-02-japan.pdf"
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+STRICT = ["-n", "-W", "--keep-going"]
+
+
+def stage(number: int, total: int, what: str) -> float:
+    print(f"==> [{number}/{total}] {what}", flush=True)
+    return time.monotonic()
+
+
+def done(started: float) -> None:
+    print(f"    done in {time.monotonic() - started:.1f} s", flush=True)
+
+
+def jupyter_book(builder: str, strict: bool = True) -> None:
+    command = [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(WORK), "--builder", builder]
+    command += STRICT if strict else []
+    result = subprocess.run(command, cwd=ROOT)
+    if result.returncode != 0:
+        fail(f"the {builder} build failed (see the warnings above, each with its file and line)")
+
+
+def fail(message: str) -> None:
+    for published in (SITE, PDF_DIR):
+        shutil.rmtree(published, ignore_errors=True)
+    print(f"build_book: {message}", file=sys.stderr)
+    print(f"build_book: nothing published; {SITE.relative_to(ROOT)} and {PDF_DIR.relative_to(ROOT)} "
+          "were removed so that no stale output is taken for this build", file=sys.stderr)
+    sys.exit(1)
+
+
+def publish(with_pdf: bool) -> None:
+    staging = SITE.with_name("html.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(WORK_OUTPUT / "html", staging)
+    if with_pdf:
+        pdf = WORK_OUTPUT / "latex" / PDF_NAME
+        if not pdf.is_file():
+            fail(f"the LaTeX build left no {pdf.relative_to(ROOT)}")
+        shutil.copy2(pdf, staging / PDF_NAME)
+        PDF_DIR.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(pdf, PDF_DIR / PDF_NAME)
+    shutil.rmtree(SITE, ignore_errors=True)
+    staging.rename(SITE)
+    print(f"    site: {SITE.relative_to(ROOT)}/index.html" + (f"; PDF: {PDF_DIR.relative_to(ROOT)}/{PDF_NAME}" if with_pdf else ""))
+
+
+def main(target: str) -> None:
+    if target == "preview":
+        started = stage(1, 1, "preview build of the HTML site (not strict; notebooks from the cache)")
+        jupyter_book("html", strict=False)
+        shutil.rmtree(SITE, ignore_errors=True)
+        shutil.copytree(WORK_OUTPUT / "html", SITE)
+        done(started)
+        return
+    with_pdf = target == "book"
+    total = 3 if with_pdf else 2
+    started = stage(1, total, "HTML site, strict (executes the notebooks whose code or inputs changed)")
+    jupyter_book("html")
+    done(started)
+    if with_pdf:
+        started = stage(2, total, "PDF through LaTeX, strict (reuses the executed notebooks)")
+        jupyter_book("pdflatex")
+        done(started)
+    started = stage(total, total, "publishing")
+    publish(with_pdf)
+    done(started)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] not in {"html", "book", "preview"}:
+        sys.exit(__doc__)
+    main(sys.argv[1])
