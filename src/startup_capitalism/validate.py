@@ -1,0 +1,43 @@
+"""`make validate`: check the data files against the data package and the chapter text.
+
+    python -m startup_capitalism.validate [--evidence PATH] [--scores PATH]
+
+Prints every problem as `file:line: column: what is wrong` and exits 1 if there is any; exits 0
+with a one-line summary per file otherwise. Never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Validate the evidence CSV files.")
+    parser.add_argument("--evidence", type=Path, default=paths.EVIDENCE_CSV, help="evidence CSV to check")
+    parser.add_argument("--scores", type=Path, default=paths.SCORES_CSV, help="Figure 2.1 scores CSV to check")
+    arguments = parser.parse_args(argv)
+    try:
+        from .evidence import EVIDENCE_RESOURCE, SCORES_RESOURCE, validate_file
+
+        failed = False
+        for path, resource in ((arguments.evidence, EVIDENCE_RESOURCE), (arguments.scores, SCORES_RESOURCE)):
+            parsed, problems = validate_file(path, resource)
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            if problems:
+                failed = True
+                print(f"{path}: {len(problems)} problem(s)", file=sys.stderr)
+            else:
+                print(f"{path}: {len(parsed.rows)} rows valid")
+        return 1 if failed else 0
+    except Exception as error:  # a validator must explain, not crash
+        print(f"validate: internal error while checking the data: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
