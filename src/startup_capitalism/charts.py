@@ -1,0 +1,227 @@
+"""The book's charts: one theme, and one builder per kind of chart the sections need.
+
+Every builder takes evidence rows (as `load_evidence()` returns them) and returns an Altair chart
+with a title, axis titles with units, tooltips that show the evidence behind each mark (title,
+date, actor, quote, citation) and a `description` for screen readers.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from . import fmt, rendering
+
+THEME_NAME = "startup_capitalism"
+DIMENSIONS = ["firm size", "employment", "finance", "innovation", "social purpose"]
+NO_DIMENSION = "no single dimension"
+DIMENSION_COLOURS = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#8d99ae"]
+PERIOD_COLOURS = {"antecedents": "#8d99ae", "startup capitalism": "#d1495b"}
+INSTRUMENT_COLOURS = {"debt": "#8d6e63", "equity": "#1b6ca8"}
+EVIDENCE_TOOLTIP = [
+    alt.Tooltip("title:N", title="Fact"),
+    alt.Tooltip("date_label:N", title="Date"),
+    alt.Tooltip("actor_label:N", title="Actor"),
+    alt.Tooltip("quote:N", title="The chapter says"),
+    alt.Tooltip("citation_label:N", title="Citation"),
+    alt.Tooltip("id:N", title="Evidence row"),
+]
+
+
+@alt.theme.register(THEME_NAME, enable=True)
+def book_theme() -> alt.theme.ThemeConfig:
+    font = "Helvetica, Arial, sans-serif"
+    return {
+        "config": {
+            "view": {"continuousWidth": 600, "continuousHeight": 300, "stroke": None},
+            "font": font,
+            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal"},
+            "range": {"category": DIMENSION_COLOURS},
+            "background": "white",
+        }
+    }
+
+
+def use_book_charts() -> None:
+    """Enable the book's theme and renderer (interactive HTML + PNG for the PDF)."""
+    alt.theme.enable(THEME_NAME)
+    rendering.enable()
+
+
+def chart_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Evidence rows as plain values, with the labels the tooltips show."""
+    rows = frame.copy()
+    rows["date_label"] = [fmt.date_label(row) for row in rows.to_dict("records")]
+    rows["dimension_label"] = rows["dimension"].astype("string").fillna(NO_DIMENSION)
+    rows["actor_label"] = rows["actor"].astype("string").fillna("not named in the text")
+    rows["citation_label"] = rows["citation"].astype("string").fillna("no citation in the passage")
+    if "value" in rows:
+        rows["quantity"] = [fmt.quantity(v, u) for v, u in zip(rows["value"], rows["unit"])]
+    plain = rows.astype(object)
+    return plain.where(rows.notna(), None)
+
+
+def _dimension_colour(title: str = "Dimension of Figure 2.1", legend: bool = True) -> alt.Color:
+    return alt.Color(
+        "dimension_label:N",
+        title=title,
+        scale=alt.Scale(domain=DIMENSIONS + [NO_DIMENSION], range=DIMENSION_COLOURS),
+        legend=alt.Legend(title=f"{title} (click to filter)") if legend else None,
+    )
+
+
+def _timeline(rows: pd.DataFrame, *, lane: str, lane_order: list[str] | None, colour: alt.Color,
+              legend_colour: alt.Color, title: str, subtitle: str, description: str) -> alt.LayerChart:
+    """Dated facts on a time axis in lanes; the legend filters the lanes."""
+    rows = rows[rows["year"].notna()].copy()
+    # a steady, non-random offset within each lane so facts of the same year do not overlap
+    rows["lane_offset"] = rows.groupby([lane, "year"]).cumcount() % 5
+    pick = alt.selection_point(fields=[lane], bind="legend")
+    years = alt.Scale(domain=[1945, 2030], nice=False, zero=False)
+    lanes = alt.Y(f"{lane}:N", title=None, sort=lane_order or "ascending")
+    base = alt.Chart(rows, title=alt.Title(title, subtitle=subtitle), description=description)
+    spans = base.transform_filter("datum.year_end != null && datum.year_end > datum.year").mark_rule(
+        strokeWidth=3
+    ).encode(
+        x=alt.X("year:Q", scale=years), x2="year_end:Q", y=lanes, yOffset="lane_offset:O", color=colour,
+        opacity=alt.condition(pick, alt.value(0.35), alt.value(0.04)),
+    )
+    points = base.mark_circle(size=60, stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("year:Q", title="Year the text gives for the fact", axis=alt.Axis(format="d"), scale=years),
+        y=lanes,
+        yOffset="lane_offset:O",
+        color=legend_colour,
+        opacity=alt.condition(pick, alt.value(0.9), alt.value(0.08)),
+        tooltip=EVIDENCE_TOOLTIP,
+    ).add_params(pick)
+    return (spans + points).properties(width=600, height=alt.Step(9))
+
+
+def evidence_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description: str) -> alt.LayerChart:
+    """Every dated fact on a time axis, one lane per dimension of Figure 2.1."""
+    return _timeline(
+        chart_rows(frame), lane="dimension_label", lane_order=DIMENSIONS + [NO_DIMENSION],
+        colour=_dimension_colour(legend=False), legend_colour=_dimension_colour(),
+        title=title, subtitle=subtitle, description=description,
+    )
+
+
+def kind_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description: str,
+                  lane: str = "kind", lane_title: str = "Kind of measure") -> alt.LayerChart:
+    """Dated facts on a time axis, one lane per value of `lane` (kind of measure, actor type)."""
+    rows = chart_rows(frame)
+    rows[lane] = rows[lane].fillna("not named")
+    return _timeline(
+        rows, lane=lane, lane_order=None,
+        colour=alt.Color(f"{lane}:N", legend=None),
+        legend_colour=alt.Color(f"{lane}:N", title=f"{lane_title} (click to filter)"),
+        title=title, subtitle=subtitle, description=description,
+    )
+
+
+def quantity_bars(frame: pd.DataFrame, *, category: str, category_title: str, value_title: str,
+                  title: str, subtitle: str, description: str, log_scale: bool = False,
+                  colour: str | None = None, colour_title: str | None = None) -> alt.Chart:
+    """Horizontal bars for stated quantities of one unit, labelled with the formatted value."""
+    rows = chart_rows(frame)
+    scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
+    encoding = dict(
+        x=alt.X("value:Q", title=value_title, scale=scale),
+        y=alt.Y(f"{category}:N", title=category_title, sort="-x"),
+        tooltip=[alt.Tooltip("quantity:N", title="Value")] + EVIDENCE_TOOLTIP,
+    )
+    if colour:
+        encoding["color"] = alt.Color(f"{colour}:N", title=colour_title)
+    base = alt.Chart(rows, title=alt.Title(title, subtitle=subtitle), description=description)
+    bars = base.mark_bar(height=16, color="#1b6ca8").encode(**encoding)
+    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(
+        x="value:Q", y=alt.Y(f"{category}:N", sort="-x"), text="quantity:N"
+    )
+    return (bars + labels).properties(width=480, height=alt.Step(26))
+
+
+def dated_values(frame: pd.DataFrame, *, series: str, series_title: str, value_title: str,
+                 title: str, subtitle: str, description: str) -> alt.Chart:
+    """Points over time for a quantity stated at more than one date, joined within each series."""
+    rows = chart_rows(frame)
+    base = alt.Chart(rows, title=alt.Title(title, subtitle=subtitle), description=description).encode(
+        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1),
+                scale=alt.Scale(zero=False, padding=12)),
+        y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=True)),
+        color=alt.Color(f"{series}:N", title=series_title),
+    )
+    line = base.mark_line(strokeDash=[4, 3])
+    points = base.mark_circle(size=90, opacity=1).encode(tooltip=[alt.Tooltip("quantity:N", title="Value")] + EVIDENCE_TOOLTIP)
+    labels = base.mark_text(dy=-12, fontSize=11).encode(text="quantity:N")
+    return (line + points + labels).properties(width=480, height=260)
+
+
+def category_counts(frame: pd.DataFrame, *, category: str, category_title: str, stack: str, stack_title: str,
+                    title: str, subtitle: str, description: str, stack_order: list[str] | None = None) -> alt.Chart:
+    """How many evidence rows fall in each category, stacked by a second code."""
+    rows = chart_rows(frame)
+    rows[stack] = rows[stack].fillna("not coded")
+    counts = rows.groupby([category, stack], dropna=False).size().reset_index(name="rows")
+    colour_scale = alt.Scale(domain=stack_order) if stack_order else alt.Undefined
+    return alt.Chart(counts, title=alt.Title(title, subtitle=subtitle), description=description).mark_bar().encode(
+        x=alt.X("rows:Q", title="Evidence rows (count)"),
+        y=alt.Y(f"{category}:N", title=category_title, sort="-x"),
+        color=alt.Color(f"{stack}:N", title=stack_title, scale=colour_scale),
+        tooltip=[alt.Tooltip(f"{category}:N", title=category_title), alt.Tooltip(f"{stack}:N", title=stack_title),
+                 alt.Tooltip("rows:Q", title="Evidence rows")],
+    ).properties(width=480, height=alt.Step(24))
+
+
+def instrument_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description: str) -> alt.Chart:
+    """Debt and equity instruments on a time axis, one lane each."""
+    rows = chart_rows(frame[frame["instrument"].notna() & frame["year"].notna()])
+    rows["lane_offset"] = rows.groupby(["instrument", "year"]).cumcount() % 4
+    return alt.Chart(rows, title=alt.Title(title, subtitle=subtitle), description=description).mark_point(
+        size=110, filled=True, opacity=0.85
+    ).encode(
+        x=alt.X("year:Q", title="Year launched or adopted", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, padding=10)),
+        y=alt.Y("instrument:N", title="Instrument", sort=["debt", "equity"]),
+        yOffset="lane_offset:O",
+        color=alt.Color("instrument:N", title="Instrument",
+                        scale=alt.Scale(domain=list(INSTRUMENT_COLOURS), range=list(INSTRUMENT_COLOURS.values()))),
+        shape=alt.Shape("instrument:N", title="Instrument", scale=alt.Scale(domain=list(INSTRUMENT_COLOURS))),
+        tooltip=EVIDENCE_TOOLTIP,
+    ).properties(width=560, height=alt.Step(18))
+
+
+def _score_summary(rows: pd.DataFrame, order: list[str]) -> str:
+    parts = []
+    for dimension in order:
+        scored = rows[rows["dimension"] == dimension].to_dict("records")
+        parts.append(dimension + ": " + ", ".join(f"{row['period']} {row['score']}" for row in scored))
+    return "; ".join(parts) + "."
+
+
+def figure_2_1(scores: pd.DataFrame) -> alt.Chart:
+    """The authors' Figure 2.1 as a dumbbell: each dimension's score in both periods."""
+    rows = scores.astype(object).where(scores.notna(), None)
+    order = DIMENSIONS
+    base = alt.Chart(
+        rows,
+        title=alt.Title("Japan’s institutional evolution: antecedents to startup capitalism",
+                        subtitle="The authors’ scores; 1 is the Mark II ideal type, higher lies toward Mark I"),
+        description="Dumbbell chart of the authors' scores for Japan on five dimensions, antecedents "
+        "period versus startup capitalism: " + _score_summary(rows, order),
+    )
+    y = alt.Y("dimension:N", title=None, sort=order)
+    x = alt.X("score:Q", title="Score (1 = Mark II ideal type; higher = toward Mark I)",
+              axis=alt.Axis(tickMinStep=1, format="d"), scale=alt.Scale(domainMin=0, nice=False, padding=20))
+    link = base.mark_rule(strokeWidth=3, color="#bbbbbb").encode(
+        x=alt.X("min(score):Q"), x2="max(score):Q", y=y)
+    period_colour = alt.Color("period:N", title="Period",
+                              scale=alt.Scale(domain=list(PERIOD_COLOURS), range=list(PERIOD_COLOURS.values())))
+    tooltip = [alt.Tooltip("dimension:N", title="Dimension"), alt.Tooltip("period:N", title="Period"),
+               alt.Tooltip("score:Q", title="Score"), alt.Tooltip("quote:N", title="The chapter says")]
+    # antecedents as a ring, startup capitalism as a dot inside it, so equal scores stay visible
+    rings = base.transform_filter("datum.period == 'antecedents'").mark_point(
+        size=420, filled=False, strokeWidth=3, opacity=1).encode(x=x, y=y, color=period_colour, tooltip=tooltip)
+    dots = base.transform_filter("datum.period == 'startup capitalism'").mark_circle(
+        size=150, opacity=1).encode(x=x, y=y, color=period_colour, tooltip=tooltip)
+    return (link + rings + dots).properties(width=480, height=alt.Step(34))
