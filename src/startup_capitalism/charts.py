@@ -63,17 +63,16 @@ def chart_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return plain.where(rows.notna(), None)
 
 
-def _dimension_colour(title: str = "Dimension of Figure 2.1", legend: bool = True) -> alt.Color:
+def _dimension_colour(title: str = "Dimension of Figure 2.1") -> alt.Color:
     return alt.Color(
         "dimension_label:N",
         title=title,
         scale=alt.Scale(domain=DIMENSIONS + [NO_DIMENSION], range=DIMENSION_COLOURS),
-        legend=alt.Legend(title=f"{title} (click to filter)") if legend else None,
+        legend=alt.Legend(title=f"{title} (click to filter)"),
     )
 
 
-def _timeline(rows: pd.DataFrame, *, lane: str, lane_order: list[str] | None, colour: alt.Color,
-              legend_colour: alt.Color, title: str, subtitle: str, description: str) -> alt.LayerChart:
+def _timeline(rows: pd.DataFrame, *, lane: str, lane_order: list[str] | None, legend_colour: alt.Color, title: str, subtitle: str, description: str) -> alt.LayerChart:
     """Dated facts on a time axis in lanes; the legend filters the lanes."""
     rows = rows[rows["year"].notna()].copy()
     # a steady, non-random offset within each lane so facts of the same year do not overlap
@@ -81,11 +80,11 @@ def _timeline(rows: pd.DataFrame, *, lane: str, lane_order: list[str] | None, co
     pick = alt.selection_point(fields=[lane], bind="legend")
     years = alt.Scale(domain=[1945, 2030], nice=False, zero=False)
     lanes = alt.Y(f"{lane}:N", title=None, sort=lane_order or "ascending")
-    base = alt.Chart(rows, title=alt.Title(title, subtitle=subtitle), description=description)
+    base = alt.Chart(rows)
     spans = base.transform_filter("datum.year_end != null && datum.year_end > datum.year").mark_rule(
         strokeWidth=3
     ).encode(
-        x=alt.X("year:Q", scale=years), x2="year_end:Q", y=lanes, yOffset="lane_offset:O", color=colour,
+        x=alt.X("year:Q", scale=years), x2="year_end:Q", y=lanes, yOffset="lane_offset:O", color=legend_colour,
         opacity=alt.condition(pick, alt.value(0.35), alt.value(0.04)),
     )
     points = base.mark_circle(size=60, stroke="white", strokeWidth=0.5).encode(
@@ -96,14 +95,15 @@ def _timeline(rows: pd.DataFrame, *, lane: str, lane_order: list[str] | None, co
         opacity=alt.condition(pick, alt.value(0.9), alt.value(0.08)),
         tooltip=EVIDENCE_TOOLTIP,
     ).add_params(pick)
-    return (spans + points).properties(width=600, height=alt.Step(9))
+    return (points + spans).properties(
+        title=alt.Title(title, subtitle=subtitle), description=description, width=600, height=alt.Step(9))
 
 
 def evidence_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description: str) -> alt.LayerChart:
     """Every dated fact on a time axis, one lane per dimension of Figure 2.1."""
     return _timeline(
         chart_rows(frame), lane="dimension_label", lane_order=DIMENSIONS + [NO_DIMENSION],
-        colour=_dimension_colour(legend=False), legend_colour=_dimension_colour(),
+        legend_colour=_dimension_colour(),
         title=title, subtitle=subtitle, description=description,
     )
 
@@ -115,7 +115,6 @@ def kind_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description
     rows[lane] = rows[lane].fillna("not named")
     return _timeline(
         rows, lane=lane, lane_order=None,
-        colour=alt.Color(f"{lane}:N", legend=None),
         legend_colour=alt.Color(f"{lane}:N", title=f"{lane_title} (click to filter)"),
         title=title, subtitle=subtitle, description=description,
     )
@@ -134,19 +133,20 @@ def quantity_bars(frame: pd.DataFrame, *, category: str, category_title: str, va
     )
     if colour:
         encoding["color"] = alt.Color(f"{colour}:N", title=colour_title)
-    base = alt.Chart(rows, title=alt.Title(title, subtitle=subtitle), description=description)
+    base = alt.Chart(rows)
     bars = base.mark_bar(height=16, color="#1b6ca8").encode(**encoding)
     labels = base.mark_text(align="left", dx=4, fontSize=11).encode(
         x="value:Q", y=alt.Y(f"{category}:N", sort="-x"), text="quantity:N"
     )
-    return (bars + labels).properties(width=480, height=alt.Step(26))
+    return (bars + labels).properties(
+        title=alt.Title(title, subtitle=subtitle), description=description, width=480, height=alt.Step(26))
 
 
 def dated_values(frame: pd.DataFrame, *, series: str, series_title: str, value_title: str,
                  title: str, subtitle: str, description: str) -> alt.Chart:
     """Points over time for a quantity stated at more than one date, joined within each series."""
     rows = chart_rows(frame)
-    base = alt.Chart(rows, title=alt.Title(title, subtitle=subtitle), description=description).encode(
+    base = alt.Chart(rows).encode(
         x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1),
                 scale=alt.Scale(zero=False, padding=12)),
         y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=True)),
@@ -155,7 +155,8 @@ def dated_values(frame: pd.DataFrame, *, series: str, series_title: str, value_t
     line = base.mark_line(strokeDash=[4, 3])
     points = base.mark_circle(size=90, opacity=1).encode(tooltip=[alt.Tooltip("quantity:N", title="Value")] + EVIDENCE_TOOLTIP)
     labels = base.mark_text(dy=-12, fontSize=11).encode(text="quantity:N")
-    return (line + points + labels).properties(width=480, height=260)
+    return (line + points + labels).properties(
+        title=alt.Title(title, subtitle=subtitle), description=description, width=480, height=260)
 
 
 def category_counts(frame: pd.DataFrame, *, category: str, category_title: str, stack: str, stack_title: str,
@@ -203,16 +204,10 @@ def figure_2_1(scores: pd.DataFrame) -> alt.Chart:
     """The authors' Figure 2.1 as a dumbbell: each dimension's score in both periods."""
     rows = scores.astype(object).where(scores.notna(), None)
     order = DIMENSIONS
-    base = alt.Chart(
-        rows,
-        title=alt.Title("Japan’s institutional evolution: antecedents to startup capitalism",
-                        subtitle="The authors’ scores; 1 is the Mark II ideal type, higher lies toward Mark I"),
-        description="Dumbbell chart of the authors' scores for Japan on five dimensions, antecedents "
-        "period versus startup capitalism: " + _score_summary(rows, order),
-    )
+    base = alt.Chart(rows)
     y = alt.Y("dimension:N", title=None, sort=order)
     x = alt.X("score:Q", title="Score (1 = Mark II ideal type; higher = toward Mark I)",
-              axis=alt.Axis(tickMinStep=1, format="d"), scale=alt.Scale(domainMin=0, nice=False, padding=20))
+              axis=alt.Axis(tickMinStep=1, format="d"), scale=alt.Scale(zero=False, nice=False, padding=30))
     link = base.mark_rule(strokeWidth=3, color="#bbbbbb").encode(
         x=alt.X("min(score):Q"), x2="max(score):Q", y=y)
     period_colour = alt.Color("period:N", title="Period",
@@ -224,4 +219,9 @@ def figure_2_1(scores: pd.DataFrame) -> alt.Chart:
         size=420, filled=False, strokeWidth=3, opacity=1).encode(x=x, y=y, color=period_colour, tooltip=tooltip)
     dots = base.transform_filter("datum.period == 'startup capitalism'").mark_circle(
         size=150, opacity=1).encode(x=x, y=y, color=period_colour, tooltip=tooltip)
-    return (link + rings + dots).properties(width=480, height=alt.Step(34))
+    return (link + rings + dots).properties(
+        title=alt.Title("Japan’s institutional evolution: antecedents to startup capitalism",
+                        subtitle="The authors’ scores; 1 is the Mark II ideal type, higher lies toward Mark I"),
+        description="Dumbbell chart of the authors' scores for Japan on five dimensions, antecedents "
+        "period versus startup capitalism: " + _score_summary(rows, order),
+        width=480, height=alt.Step(34))

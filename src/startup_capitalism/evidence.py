@@ -108,6 +108,42 @@ def _guess_other_delimiter(header_line: str) -> str | None:
     return None
 
 
+def find_quote_fault(text: str) -> tuple[int, str] | None:
+    """The first misplaced double quote, by RFC 4180: (line, message), or None.
+
+    Python's csv module reads `a "b" c` as a literal and guesses at other faults; a co-author
+    needs to hear exactly where the quote is wrong.
+    """
+    line, opened_on, in_quotes, field_start = 1, 0, False, True
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if in_quotes:
+            if char == '"':
+                following = text[index + 1] if index + 1 < length else ""
+                if following == '"':
+                    index += 1  # an escaped quote
+                elif following in (",", "\n", "\r", ""):
+                    in_quotes = False
+                else:
+                    return line, ("stray double quote: a quoted field must end with a quote followed by a "
+                                  "comma or the end of the line (double a quote inside a quoted field)")
+            elif char == "\n":
+                line += 1
+        elif char == '"':
+            if not field_start:
+                return line, ("stray double quote: a field that contains a double quote must be wrapped in "
+                              "double quotes, with the inner quote doubled")
+            in_quotes, opened_on = True, line
+        elif char == "\n":
+            line += 1
+        field_start = not in_quotes and char in (",", "\n")
+        index += 1
+    if in_quotes:
+        return opened_on, f"a quoted field opened on line {opened_on} is never closed (a stray double quote?)"
+    return None
+
+
 def parse_csv_text(raw: bytes, shown: str, expected_columns: list[str]) -> tuple[ParsedCsv | None, list[Problem]]:
     """Read a CSV strictly, reporting each structural fault with the line it is on."""
     if not raw.strip():
@@ -120,27 +156,16 @@ def parse_csv_text(raw: bytes, shown: str, expected_columns: list[str]) -> tuple
     if other:
         return None, [Problem(shown, 1, "", f"the header is separated by {other}s; the delimiter must be a comma")]
 
+    fault = find_quote_fault(text)
+    if fault:
+        line, message = fault
+        return None, [Problem(shown, line, "", message)]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     starts: list[int] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            detail = str(error)
-            if "unexpected end of data" in detail or "EOF" in detail:
-                message = (f"a quoted field opened on line {start} is never closed "
-                           "(a stray double quote?)")
-            else:
-                message = ("stray double quote: a field that contains a double quote must be wrapped "
-                           f"in double quotes, with the inner quote doubled ({detail})")
-            problems.append(Problem(shown, reader.line_num if "EOF" not in detail else start, "", message))
-            return None, problems
+    for row in reader:
         rows.append(row)
-        starts.append(start)
+        starts.append(reader.line_num - sum(field.count("\n") for field in row))
 
     header, body, body_lines = rows[0], rows[1:], starts[1:]
     if header and header[0].startswith("\ufeff"):

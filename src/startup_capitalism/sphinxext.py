@@ -157,6 +157,64 @@ class FillGluedTables(SphinxPostTransform):
             )
 
 
+class CodebookDirective(SphinxDirective):
+    """``{codebook} RESOURCE``: the columns of one data package resource, as a numbered table."""
+
+    required_arguments = 1
+    has_content = True
+    option_spec = {"name": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        from .evidence import resource_descriptor
+
+        self.env.note_dependency(str(paths.DATAPACKAGE))
+        try:
+            resource = resource_descriptor(self.arguments[0])
+        except KeyError as error:
+            raise self.error(str(error)) from error
+        rows = []
+        for field in resource["schema"]["fields"]:
+            constraints = field.get("constraints", {})
+            rules = []
+            if constraints.get("required"):
+                rules.append("required")
+            if constraints.get("unique"):
+                rules.append("unique")
+            if "enum" in constraints:
+                rules.append("one of: " + "; ".join(constraints["enum"]))
+            for key, word in (("minimum", "at least"), ("maximum", "at most"), ("maxLength", "at most characters:"),
+                              ("pattern", "pattern")):
+                if key in constraints:
+                    rules.append(f"{word} {constraints[key]}")
+            rows.append([field["name"], field["type"], field["description"], "; ".join(rules) or "optional"])
+        caption = " ".join(self.content) or f"The columns of {resource['path']}."
+        table = nodes.table("", nodes.title(caption, caption), classes=["codebook"])
+        table += table_body(["Column", "Type", "Meaning", "Allowed values"], rows, [14, 8, 50, 28])
+        self.set_source_info(table)
+        if "name" in self.options:
+            self.add_name(table)
+        return [table]
+
+
+class DataVersionDirective(SphinxDirective):
+    """``{data-version}``: each data file with its row count and sha256, so readers can cite it."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        rows = []
+        for path in sorted(paths.DATA_DIR.glob("*.csv")) + [paths.DATAPACKAGE]:
+            self.env.note_dependency(str(path))
+            data = path.read_bytes()
+            lines = data.decode("utf-8").count("\n") - 1 if path.suffix == ".csv" else 0
+            rows.append([path.name, str(lines) if path.suffix == ".csv" else "—", hashlib.sha256(data).hexdigest()])
+        caption = "The data files of this build and their SHA-256 fingerprints."
+        table = nodes.table("", nodes.title(caption, caption), classes=["data-version"])
+        table += table_body(["File", "Rows", "SHA-256"], rows, [22, 6, 66])
+        self.set_source_info(table)
+        return [table]
+
+
 def _init_env(app: Sphinx, env, docnames) -> None:
     if not hasattr(env, "startup_glue_sources"):
         env.startup_glue_sources = {}
@@ -193,6 +251,14 @@ def inputs_fingerprint() -> str:
     return digest.hexdigest()
 
 
+DEFAULT_EXECUTION_CACHE = paths.BUILD_DIR / ".jupyter_cache"
+
+
+def execution_cache_folder(base: Path = DEFAULT_EXECUTION_CACHE) -> Path:
+    """The jupyter-cache folder for the current inputs: one per version of data/ and package."""
+    return base / f"inputs-{inputs_fingerprint()[:16]}"
+
+
 def _key_execution_cache_on_inputs(app: Sphinx, config) -> None:
     """One jupyter-cache per version of the inputs: new data or code re-executes the notebooks.
 
@@ -201,15 +267,17 @@ def _key_execution_cache_on_inputs(app: Sphinx, config) -> None:
     changed setting and re-reads the notebooks, which then execute against the new inputs. Prose
     edits leave the fingerprint alone, so they execute nothing.
     """
-    base = Path(config.nb_execution_cache_path or paths.BUILD_DIR / ".jupyter_cache")
+    base = Path(config.nb_execution_cache_path or DEFAULT_EXECUTION_CACHE)
     if base.name.startswith("inputs-"):
         return
-    fingerprint = inputs_fingerprint()[:16]
-    config.nb_execution_cache_path = str(base / f"inputs-{fingerprint}")
-    LOGGER.info("execution cache for inputs %s: %s", fingerprint, config.nb_execution_cache_path)
+    if not base.is_absolute():
+        base = paths.ROOT / base
+    folder = execution_cache_folder(base)
+    config.nb_execution_cache_path = str(folder)
+    LOGGER.info("execution cache for the current data and package: %s", folder)
     if base.is_dir():
         versions = sorted(base.glob("inputs-*"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in [v for v in versions if v.name != f"inputs-{fingerprint}"][EXECUTION_CACHE_VERSIONS_KEPT:]:
+        for old in [v for v in versions if v != folder][EXECUTION_CACHE_VERSIONS_KEPT:]:
             shutil.rmtree(old, ignore_errors=True)
 
 
@@ -235,11 +303,29 @@ def _serve_vega_from_site(app: Sphinx) -> None:
     shutil.copy2(Path(__file__).with_name("startup-charts.css"), static_dir / "startup-charts.css")
 
 
+def _drop_thebe_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """jupyter-book always loads sphinx-thebe, which this book does not use.
+
+    Its inline script is added twice (a console error: `THEBE_JS_URL` already declared) and names
+    a CDN; the pages are better without it.
+    """
+    def is_thebe(asset) -> bool:
+        filename = str(getattr(asset, "filename", asset) or "")
+        body = str(getattr(asset, "attributes", {}).get("body", ""))
+        return "thebe" in filename or "THEBE_JS_URL" in body
+
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key] if not is_thebe(asset)]
+
+
 def setup(app: Sphinx) -> dict:
     app.add_enumerable_node(exhibit, "exhibit")
     app.add_node(pending_glued_table)
     app.add_directive("glued-figure", GluedFigureDirective)
     app.add_directive("glued-table", GluedTableDirective)
+    app.add_directive("codebook", CodebookDirective)
+    app.add_directive("data-version", DataVersionDirective)
     app.add_post_transform(FillGluedTables)
     app.connect("config-inited", _key_execution_cache_on_inputs, priority=400)
     app.connect("builder-inited", _serve_vega_from_site)
@@ -247,4 +333,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", _purge_doc)
     app.connect("env-merge-info", _merge_info)
     app.connect("env-get-outdated", _pages_pasting_from_rereads)
+    app.connect("html-page-context", _drop_thebe_assets)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

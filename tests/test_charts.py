@@ -1,0 +1,158 @@
+"""Chart builders and the renderer: specs encode the intended fields and embed the given rows."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from startup_capitalism import charts, evidence, rendering
+
+ROWS = evidence.load_evidence()
+SCORES = evidence.load_scores()
+LABELS = dict(title="A title", subtitle="A subtitle", description="A description for screen readers.")
+
+
+def spec_of(chart) -> dict:
+    return chart.to_dict()
+
+
+def layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def embedded_rows(spec: dict) -> list[dict]:
+    datasets = spec.get("datasets", {})
+    assert len(datasets) == 1, "each chart embeds exactly one dataset"
+    return next(iter(datasets.values()))
+
+
+def encoded_fields(spec: dict) -> set[str]:
+    fields = set()
+    for layer in layers(spec):
+        for channel in layer.get("encoding", {}).values():
+            items = channel if isinstance(channel, list) else [channel]
+            for item in items:
+                if isinstance(item, dict) and "field" in item:
+                    fields.add(item["field"])
+    return fields
+
+
+def tooltip_fields(spec: dict) -> set[str]:
+    fields = set()
+    for layer in layers(spec):
+        for item in layer.get("encoding", {}).get("tooltip", []):
+            fields.add(item["field"])
+    return fields
+
+
+EVIDENCE_TOOLTIP = {"title", "date_label", "actor_label", "quote", "citation_label"}
+
+
+def test_timeline_encodes_year_and_dimension_and_embeds_every_dated_row():
+    spec = spec_of(charts.evidence_timeline(ROWS, **LABELS))
+    assert {"year", "year_end", "dimension_label"} <= encoded_fields(spec)
+    assert EVIDENCE_TOOLTIP <= tooltip_fields(spec)
+    embedded = embedded_rows(spec)
+    assert sorted(r["id"] for r in embedded) == sorted(ROWS.loc[ROWS["year"].notna(), "id"])
+    params = spec.get("params", []) + [p for layer in layers(spec) for p in layer.get("params", [])]
+    assert any(param.get("bind") == "legend" for param in params)
+    assert spec["description"] == LABELS["description"]
+
+
+def test_kind_timeline_lanes_by_the_field_asked_for():
+    spec = spec_of(charts.kind_timeline(ROWS, lane="actor_type", lane_title="Actor", **LABELS))
+    assert "actor_type" in encoded_fields(spec)
+
+
+def test_quantity_bars_embed_the_values_given():
+    tenure = ROWS[(ROWS["unit"] == "years") & ROWS["title"].str.contains("job tenure")]
+    spec = spec_of(charts.quantity_bars(tenure, category="title", category_title=None,
+                                        value_title="Years", **LABELS))
+    embedded = embedded_rows(spec)
+    assert sorted(r["value"] for r in embedded) == sorted(tenure["value"].astype(float))
+    assert {"value", "title"} <= encoded_fields(spec)
+    assert EVIDENCE_TOOLTIP <= tooltip_fields(spec)
+    assert all(r["quantity"].endswith("years") for r in embedded)
+
+
+def test_quantity_bars_follow_an_edited_value():
+    tenure = ROWS[ROWS["id"] == ROWS.loc[ROWS["title"].str.contains("job tenure in Japan"), "id"].iloc[0]].copy()
+    tenure["value"] = 99.5
+    spec = spec_of(charts.quantity_bars(tenure, category="title", category_title=None, value_title="Years", **LABELS))
+    assert embedded_rows(spec)[0]["value"] == 99.5
+
+
+def test_category_counts_count_the_rows():
+    spec = spec_of(charts.category_counts(ROWS, category="kind", category_title="Kind", stack="dimension",
+                                          stack_title="Dimension", **LABELS))
+    assert sum(r["rows"] for r in embedded_rows(spec)) == len(ROWS)
+
+
+def test_instrument_timeline_has_only_debt_and_equity_rows():
+    spec = spec_of(charts.instrument_timeline(ROWS, **LABELS))
+    embedded = embedded_rows(spec)
+    assert {r["instrument"] for r in embedded} == {"debt", "equity"}
+    assert len(embedded) == int((ROWS["instrument"].notna() & ROWS["year"].notna()).sum())
+
+
+def test_figure_2_1_shows_both_periods_on_all_five_dimensions_and_no_invented_maximum():
+    spec = spec_of(charts.figure_2_1(SCORES))
+    embedded = embedded_rows(spec)
+    assert {(r["dimension"], r["period"]) for r in embedded} == {
+        (d, p) for d in charts.DIMENSIONS for p in ("antecedents", "startup capitalism")}
+    for layer in layers(spec):
+        x = layer.get("encoding", {}).get("x", {})
+        assert "domainMax" not in x.get("scale", {}) and "domain" not in x.get("scale", {})
+    assert "social purpose: antecedents 3, startup capitalism 3" in spec["description"]
+
+
+def test_every_builder_gives_a_title_and_a_description():
+    builders = [
+        charts.evidence_timeline(ROWS, **LABELS),
+        charts.kind_timeline(ROWS, **LABELS),
+        charts.category_counts(ROWS, category="kind", category_title="K", stack="dimension", stack_title="D", **LABELS),
+        charts.instrument_timeline(ROWS, **LABELS),
+        charts.dated_values(ROWS[ROWS["title"].str.startswith("Unemployment")].assign(s="u"), series="s",
+                            series_title="S", value_title="Percent", **LABELS),
+        charts.figure_2_1(SCORES),
+    ]
+    for chart in builders:
+        spec = spec_of(chart)
+        assert spec.get("description")
+        assert spec.get("title", {}).get("text")
+
+
+def test_the_renderer_is_deterministic_offline_and_serves_both_builders():
+    charts.use_book_charts()
+    spec = spec_of(charts.figure_2_1(SCORES))
+    first, second = rendering.render(spec), rendering.render(spec)
+    assert first == second
+    assert set(first) == {"text/html", "image/png", "text/plain"}
+    html = first["text/html"]
+    assert "cdn" not in html.lower() and "https://" not in html.split("var spec")[0]
+    assert 'id="chart-' in html and "window.vegaEmbed" in html
+    assert base64.b64decode(first["image/png"]).startswith(b"\x89PNG")
+
+
+def test_the_static_image_leaves_out_screen_only_hints():
+    spec = spec_of(charts.evidence_timeline(ROWS, **LABELS))
+    assert "(click to filter)" in json.dumps(spec)
+    assert "(click to filter)" not in json.dumps(rendering.print_spec(spec))
+
+
+def test_the_vega_bundle_matches_the_vega_lite_version_altair_writes():
+    bundle = rendering.vega_bundle_javascript()
+    assert "window.vegaEmbed" in bundle and len(bundle) > 500_000
+    assert rendering.VEGALITE_VERSION.startswith("v6")
+
+
+@pytest.mark.parametrize("value,unit,expected", [
+    (12.5, "years", "12.5 years"), (20, "percent", "20%"), (1.5e12, "US dollars", "US$1.5 trillion"),
+    (1.2e8, "yen", "¥120 million"), (24000, "branches", "24,000 branches"),
+])
+def test_quantities_are_formatted_in_code(value, unit, expected):
+    from startup_capitalism import fmt
+
+    assert fmt.quantity(value, unit) == expected
