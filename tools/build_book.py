@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "_build" / "work"
-WORK_OUTPUT = WORK / "_build"
+# one work folder per builder: the PDF uses its own table of contents (_toc-pdf.yml)
+WORK = {"html": ROOT / "_build" / "work", "pdflatex": ROOT / "_build" / "work-pdf"}
+TOC = {"html": ROOT / "_toc.yml", "pdflatex": ROOT / "_toc-pdf.yml"}
 SITE = ROOT / "_build" / "html"
 PDF_DIR = ROOT / "_build" / "pdf"
 PDF_NAME = "chapter-02-japan.pdf"
@@ -39,11 +40,30 @@ def done(started: float) -> None:
 
 
 def jupyter_book(builder: str, strict: bool = True) -> None:
-    command = [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(WORK), "--builder", builder]
+    command = [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(WORK[builder]),
+               "--toc", str(TOC[builder]), "--builder", builder]
     command += STRICT if strict else []
     result = subprocess.run(command, cwd=ROOT)
     if result.returncode != 0:
+        if builder == "pdflatex":
+            report_latex_errors()
         fail(f"the {builder} build failed (see the warnings above, each with its file and line)")
+
+
+def report_latex_errors() -> None:
+    """LaTeX's own errors ('! ...' and the input line after them), which jupyter-book hides."""
+    log = output_of("pdflatex") / "latex" / PDF_NAME.replace(".pdf", ".log")
+    if not log.is_file():
+        return
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("!"):
+            context = next((l for l in lines[number + 1: number + 12] if l.startswith("l.")), "")
+            print(f"{log.relative_to(ROOT)}: LaTeX: {line[1:].strip()} {context}", file=sys.stderr)
+
+
+def output_of(builder: str) -> Path:
+    return WORK[builder] / "_build"
 
 
 def fail(message: str) -> None:
@@ -58,9 +78,9 @@ def fail(message: str) -> None:
 def publish(with_pdf: bool) -> None:
     staging = SITE.with_name("html.new")
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(WORK_OUTPUT / "html", staging)
+    shutil.copytree(output_of("html") / "html", staging)
     if with_pdf:
-        pdf = WORK_OUTPUT / "latex" / PDF_NAME
+        pdf = output_of("pdflatex") / "latex" / PDF_NAME
         if not pdf.is_file():
             fail(f"the LaTeX build left no {pdf.relative_to(ROOT)}")
         shutil.copy2(pdf, staging / PDF_NAME)
@@ -76,7 +96,7 @@ def main(target: str) -> None:
         started = stage(1, 1, "preview build of the HTML site (not strict; notebooks from the cache)")
         jupyter_book("html", strict=False)
         shutil.rmtree(SITE, ignore_errors=True)
-        shutil.copytree(WORK_OUTPUT / "html", SITE)
+        shutil.copytree(output_of("html") / "html", SITE)
         done(started)
         return
     with_pdf = target == "book"

@@ -36,8 +36,9 @@ def book_theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": 600, "continuousHeight": 300, "stroke": None},
             "font": font,
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal"},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6", "labelLimit": 360},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal",
+                       "labelLimit": 360, "titleLimit": 480},
             "range": {"category": DIMENSION_COLOURS},
             "background": "white",
         }

@@ -17,14 +17,14 @@ in a numbered, captioned figure or table (`{glue:figure}` has no `:doc:`). This 
 from __future__ import annotations
 
 import hashlib
-import json
+from binascii import a2b_base64
 import shutil
 from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from myst_nb.ext.glue.crossref import read_glue_cache
-from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref
+from myst_nb.ext.glue.utils import PendingGlueReference, PendingGlueReferenceError, create_pending_glue_ref
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
@@ -39,6 +39,21 @@ EXECUTION_CACHE_VERSIONS_KEPT = 4
 
 class exhibit(nodes.figure):  # noqa: N801 (docutils names node classes in lower case)
     """A chart this edition adds. Rendered as a figure, numbered in the "exhibit" series."""
+
+
+def _latex_visit_exhibit(translator, node: exhibit) -> None:
+    """Typeset an exhibit as a float of its own (`sphinxexhibit`, defined in the LaTeX preamble),
+    so exhibits never take figure numbers from the authors' Figure 2.1."""
+    translator.visit_figure(node)
+    for index in range(len(translator.body) - 1, max(len(translator.body) - 4, -1), -1):
+        if r"\begin{figure}" in translator.body[index]:
+            translator.body[index] = translator.body[index].replace(r"\begin{figure}", r"\begin{sphinxexhibit}")
+            translator.context[-1] = translator.context[-1].replace(r"\end{figure}", r"\end{sphinxexhibit}")
+            break
+
+
+def _latex_depart_exhibit(translator, node: exhibit) -> None:
+    translator.depart_figure(node)
 
 
 class pending_glued_table(nodes.Element):  # noqa: N801
@@ -114,11 +129,18 @@ class GluedTableDirective(SphinxDirective):
         refdoc = _record_glue_source(self, self.options["doc"])
         caption, *legend = _caption_and_legend(self, nodes.Element())
         title = nodes.title(caption.rawsource, "", *caption.children)
-        table = nodes.table("", title, classes=["glued-table"])
-        table += pending_glued_table(refdoc=refdoc, key=self.arguments[0])
+        table = numbered_table(title, pending_glued_table(refdoc=refdoc, key=self.arguments[0]))
         self.set_source_info(table)
         self.add_name(table)
         return [table, *(legend[0].children if legend else [])]
+
+
+TABLE_CLASSES = ["glued-table", "colwidths-given", "longtable"]  # LaTeX: proportional widths, page breaks
+
+
+def numbered_table(title: nodes.title, *body: nodes.Element, classes: list[str] = ()) -> nodes.table:
+    """A captioned table that every builder typesets; LaTeX fits it to the text width."""
+    return nodes.table("", title, *body, classes=[*TABLE_CLASSES, *classes])
 
 
 def _entry(text: str) -> nodes.entry:
@@ -188,8 +210,9 @@ class CodebookDirective(SphinxDirective):
                     rules.append(f"{word} {constraints[key]}")
             rows.append([field["name"], field["type"], field["description"], "; ".join(rules) or "optional"])
         caption = " ".join(self.content) or f"The columns of {resource['path']}."
-        table = nodes.table("", nodes.title(caption, caption), classes=["codebook"])
-        table += table_body(["Column", "Type", "Meaning", "Allowed values"], rows, [14, 8, 50, 28])
+        table = numbered_table(nodes.title(caption, caption),
+                               table_body(["Column", "Type", "Meaning", "Allowed values"], rows, [14, 8, 50, 28]),
+                               classes=["codebook"])
         self.set_source_info(table)
         if "name" in self.options:
             self.add_name(table)
@@ -209,10 +232,35 @@ class DataVersionDirective(SphinxDirective):
             lines = data.decode("utf-8").count("\n") - 1 if path.suffix == ".csv" else 0
             rows.append([path.name, str(lines) if path.suffix == ".csv" else "—", hashlib.sha256(data).hexdigest()])
         caption = "The data files of this build and their SHA-256 fingerprints."
-        table = nodes.table("", nodes.title(caption, caption), classes=["data-version"])
-        table += table_body(["File", "Rows", "SHA-256"], rows, [22, 6, 66])
+        table = numbered_table(nodes.title(caption, caption), table_body(["File", "Rows", "SHA-256"], rows, [22, 6, 66]),
+                               classes=["data-version"])
         self.set_source_info(table)
         return [table]
+
+
+class WriteGluedImages(SphinxPostTransform):
+    """Write the PNG of each chart pasted from a notebook where the LaTeX builder looks for it.
+
+    myst-nb points a pasted image at `<outdir>/<sha256>.png` but only writes that file for
+    notebooks that are themselves part of the document; the PDF leaves the notebooks out.
+    Runs just before myst-nb replaces the pending references (priority 5).
+    """
+
+    default_priority = 4
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        cache_folder = self.env.mystnb_config.output_folder
+        for pending in self.document.findall(PendingGlueReference):
+            glued = read_glue_cache(cache_folder, pending.refdoc).get(pending.key, {})
+            png = glued.get("data", {}).get("image/png")
+            if not png:
+                continue
+            data = a2b_base64(png)
+            target = Path(self.app.builder.outdir) / self.app.builder.imagedir / f"{hashlib.sha256(data).hexdigest()}.png"
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
 
 
 def _init_env(app: Sphinx, env, docnames) -> None:
@@ -303,6 +351,14 @@ def _serve_vega_from_site(app: Sphinx) -> None:
     shutil.copy2(Path(__file__).with_name("startup-charts.css"), static_dir / "startup-charts.css")
 
 
+def _notebooks_may_stand_outside_the_toc(app: Sphinx, doctree) -> None:
+    """The PDF's table of contents leaves the evidence notebooks out (they are for the site's
+    reviewers); mark them orphans so that build does not warn. The site's toc lists them, and
+    tests/test_structure.py checks that every page is in it."""
+    if app.env.docname.startswith("notebooks/"):
+        app.env.metadata[app.env.docname]["orphan"] = True
+
+
 def _drop_thebe_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """jupyter-book always loads sphinx-thebe, which this book does not use.
 
@@ -320,13 +376,14 @@ def _drop_thebe_assets(app: Sphinx, pagename, templatename, context, doctree) ->
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_enumerable_node(exhibit, "exhibit")
+    app.add_enumerable_node(exhibit, "exhibit", latex=(_latex_visit_exhibit, _latex_depart_exhibit))
     app.add_node(pending_glued_table)
     app.add_directive("glued-figure", GluedFigureDirective)
     app.add_directive("glued-table", GluedTableDirective)
     app.add_directive("codebook", CodebookDirective)
     app.add_directive("data-version", DataVersionDirective)
     app.add_post_transform(FillGluedTables)
+    app.add_post_transform(WriteGluedImages)
     app.connect("config-inited", _key_execution_cache_on_inputs, priority=400)
     app.connect("builder-inited", _serve_vega_from_site)
     app.connect("env-before-read-docs", _init_env)
@@ -334,4 +391,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", _merge_info)
     app.connect("env-get-outdated", _pages_pasting_from_rereads)
     app.connect("html-page-context", _drop_thebe_assets)
+    app.connect("doctree-read", _notebooks_may_stand_outside_the_toc, priority=600)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

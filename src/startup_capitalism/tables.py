@@ -22,9 +22,10 @@ class GluedTable:
         cells = self.frame.astype("string").fillna("")
         columns = [str(column) for column in cells.columns]
         rows = cells.values.tolist()
-        # column widths for the LaTeX builder: the longest cell, bounded so no column starves
+        # relative column widths for the LaTeX builder: the longest cell, bounded so that short
+        # columns (dates, row ids) do not wrap and long ones (facts, quotes) do not crowd them out
         widths = [
-            min(60, max(6, len(column), *(len(row[i]) for row in rows))) for i, column in enumerate(columns)
+            min(50, max(11, len(column) // 2, *(len(row[i]) for row in rows))) for i, column in enumerate(columns)
         ]
         return {
             "text/plain": self.frame.to_string(index=False),
