@@ -7,16 +7,15 @@ VENV        := .venv
 BIN         := $(VENV)/bin
 EVIDENCE    ?= data/evidence.csv
 SCORES      ?= data/figure-2-1-scores.csv
-WORK        := _build/work
 SITE        := _build/html
-JB          := $(BIN)/jupyter-book
-STRICT      := -n -W --keep-going
+# the public repository, for the site's repository and Binder buttons (see README)
+export REPOSITORY_URL REPOSITORY_BRANCH
 
 TEX_PACKAGES    := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
                    texlive-xetex latexmk fonts-freefont-otf tex-gyre texlive-plain-generic
 BROWSER_PACKAGES := chromium poppler-utils
 
-.PHONY: book html pdf test validate preview serve reproduce benchmark clean deps system-deps
+.PHONY: book html test validate preview serve reproduce benchmark clean deps system-deps
 
 # --- setup ---------------------------------------------------------------------------------
 $(BIN)/activate:
@@ -40,18 +39,16 @@ validate: deps
 	@$(BIN)/python -m startup_capitalism.validate --evidence $(EVIDENCE) --scores $(SCORES)
 
 # --- book ----------------------------------------------------------------------------------
-book: html pdf
+book: deps validate system-deps
+	@$(BIN)/python tools/build_book.py book
 
 html: deps validate
 	@$(BIN)/python tools/build_book.py html
 
-pdf: deps validate system-deps html
-	@$(BIN)/python tools/build_book.py pdf
-
 preview: deps validate
 	@$(BIN)/python tools/build_book.py preview
 
-serve: html
+serve: book
 	@echo "==> serving $(SITE) on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	@$(BIN)/python -m http.server --directory $(SITE) --bind 127.0.0.1 8000
 
@@ -60,10 +57,10 @@ test: deps validate system-deps
 	@echo "==> [test] pytest (builds the book once, then checks it)"
 	@$(BIN)/python -m pytest
 
-reproduce: deps validate
+reproduce: deps validate system-deps
 	@$(BIN)/python tools/reproduce.py
 
-benchmark: deps validate
+benchmark: deps validate system-deps
 	@$(BIN)/python tools/benchmark.py
 
 clean:

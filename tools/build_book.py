@@ -86,6 +86,9 @@ def publish(with_pdf: bool) -> None:
         shutil.copy2(pdf, staging / PDF_NAME)
         PDF_DIR.mkdir(parents=True, exist_ok=True)
         shutil.copy2(pdf, PDF_DIR / PDF_NAME)
+    else:
+        # a PDF from an earlier build would not match this site
+        shutil.rmtree(PDF_DIR, ignore_errors=True)
     shutil.rmtree(SITE, ignore_errors=True)
     staging.rename(SITE)
     print(f"    site: {SITE.relative_to(ROOT)}/index.html" + (f"; PDF: {PDF_DIR.relative_to(ROOT)}/{PDF_NAME}" if with_pdf else ""))

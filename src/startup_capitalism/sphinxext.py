@@ -17,6 +17,7 @@ in a numbered, captioned figure or table (`{glue:figure}` has no `:doc:`). This 
 from __future__ import annotations
 
 import hashlib
+import os
 from binascii import a2b_base64
 import shutil
 from pathlib import Path
@@ -100,10 +101,8 @@ class GluedFigureDirective(SphinxDirective):
                 raise self.error(f"glued-figure: the :{option}: option is required")
         _record_glue_source(self, self.options["doc"])
         try:
-            pending = create_pending_glue_ref(
-                self.state.document, self.env.docname, self.lineno, self.options["doc"],
-                self.arguments[0],
-            )
+            source, line = self.get_source_info()
+            pending = create_pending_glue_ref(self.state.document, source, line, self.options["doc"], self.arguments[0])
         except PendingGlueReferenceError as exc:
             raise self.error(f"glued-figure: {exc}") from exc
         node_class = exhibit if self.options.get("kind", "exhibit") == "exhibit" else nodes.figure
@@ -129,7 +128,9 @@ class GluedTableDirective(SphinxDirective):
         refdoc = _record_glue_source(self, self.options["doc"])
         caption, *legend = _caption_and_legend(self, nodes.Element())
         title = nodes.title(caption.rawsource, "", *caption.children)
-        table = numbered_table(title, pending_glued_table(refdoc=refdoc, key=self.arguments[0]))
+        pending = pending_glued_table(refdoc=refdoc, key=self.arguments[0])
+        self.set_source_info(pending)
+        table = numbered_table(title, pending)
         self.set_source_info(table)
         self.add_name(table)
         return [table, *(legend[0].children if legend else [])]
@@ -329,6 +330,33 @@ def _key_execution_cache_on_inputs(app: Sphinx, config) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+BINDER = "https://mybinder.org"
+
+
+def _reviewer_buttons(app: Sphinx, config) -> None:
+    """Repository, Binder launch and download buttons for reviewers.
+
+    The repository's public address is not part of the book, so it is given at build time:
+    `make book REPOSITORY_URL=https://github.com/OWNER/REPO`. Without it the pages have download
+    buttons only (a launch button needs a repository to launch).
+    """
+    options = dict(config.html_theme_options or {})
+    options["use_download_button"] = True
+    repository = os.environ.get("REPOSITORY_URL", "").strip()
+    if repository:
+        options.update(
+            repository_url=repository,
+            repository_branch=os.environ.get("REPOSITORY_BRANCH", "main"),
+            path_to_docs="",
+            use_repository_button=True,
+            use_issues_button=True,
+        )
+        # Binder installs requirements.txt (jupytext included), so the MyST notebooks open as notebooks
+        options["launch_buttons"] = {**options.get("launch_buttons", {}), "binderhub_url": BINDER,
+                                     "notebook_interface": "jupyterlab"}
+    config.html_theme_options = options
+
+
 def _serve_vega_from_site(app: Sphinx) -> None:
     """Write the Vega/Vega-Lite/Vega-Embed bundle into the site's static files and load it.
 
@@ -385,6 +413,7 @@ def setup(app: Sphinx) -> dict:
     app.add_post_transform(FillGluedTables)
     app.add_post_transform(WriteGluedImages)
     app.connect("config-inited", _key_execution_cache_on_inputs, priority=400)
+    app.connect("config-inited", _reviewer_buttons)
     app.connect("builder-inited", _serve_vega_from_site)
     app.connect("env-before-read-docs", _init_env)
     app.connect("env-purge-doc", _purge_doc)

@@ -1,0 +1,62 @@
+"""`make benchmark`: print how long the common builds take and how big the outputs are.
+
+Measures, on this machine: a rebuild with nothing changed, a rebuild after a prose edit, the
+execution of every notebook in a fresh kernel, and the sizes of the environment, the site, the
+PDF and the offline Vega bundle. It prints figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROSE_PAGE = ROOT / "chapters" / "02-japan" / "finance.md"
+
+
+def size(path: Path) -> str:
+    if not path.exists():
+        return "absent"
+    total = path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return f"{total / 1e6:.1f} MB"
+
+
+def timed(command: list[str]) -> float:
+    started = time.monotonic()
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.monotonic() - started
+
+
+def main() -> None:
+    build = [sys.executable, str(ROOT / "tools" / "build_book.py")]
+    print("==> measuring (each build is strict, as `make book` runs it)", flush=True)
+    figures = {"site and PDF, up to date first": timed(build + ["book"])}
+    figures["site rebuild, nothing changed"] = timed(build + ["html"])
+    original = PROSE_PAGE.read_text(encoding="utf-8")
+    try:
+        PROSE_PAGE.write_text(original + "\n", encoding="utf-8")
+        figures["site rebuild after a prose edit"] = timed(build + ["html"])
+    finally:
+        PROSE_PAGE.write_text(original, encoding="utf-8")
+    figures["every notebook in a fresh kernel (nbval)"] = timed(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "notebooks"])
+    figures["site and PDF again (restores the published PDF)"] = timed(build + ["book"])
+    print(f"{'what':<52} {'seconds':>8}")
+    for what, seconds in figures.items():
+        print(f"{what:<52} {seconds:>8.1f}")
+    print()
+    print(f"{'output':<52} {'size':>10}")
+    for what, path in (
+        ("Python environment (.venv)", ROOT / ".venv"),
+        ("site (_build/html)", ROOT / "_build" / "html"),
+        ("PDF", ROOT / "_build" / "pdf" / "chapter-02-japan.pdf"),
+        ("offline Vega bundle (_static/vega-offline.js)", ROOT / "_build" / "html" / "_static" / "vega-offline.js"),
+        ("execution cache (_build/.jupyter_cache)", ROOT / "_build" / ".jupyter_cache"),
+    ):
+        print(f"{what:<52} {size(path):>10}")
+
+
+if __name__ == "__main__":
+    main()
