@@ -9,6 +9,7 @@ import socketserver
 import threading
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from conftest import toc_docnames
@@ -121,5 +122,18 @@ def test_the_legend_filters_the_timeline(browser, site_url):
         opacities = chart.locator("g.mark-symbol.role-mark path").evaluate_all(
             "paths => paths.map(p => parseFloat(p.getAttribute('opacity') ?? p.style.opacity ?? '1'))")
         assert min(opacities) < 0.2 < max(opacities), "clicking a legend entry did not dim the other lanes"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("docname", toc_docnames())
+def test_page_content_has_no_serious_accessibility_violation(browser, site_url, docname):
+    """axe-core over each page's main content (the theme's navigation is not this book's code)."""
+    page, context, _, _, _ = visit(browser, site_url, docname)
+    try:
+        violations = Axe().run(page, context="main").response["violations"]
+        serious = [(v["id"], v["impact"], v["nodes"][0]["html"][:120]) for v in violations
+                   if v["impact"] in ("serious", "critical")]
+        assert serious == [], f"{docname}: {serious}"
     finally:
         context.close()

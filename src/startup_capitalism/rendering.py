@@ -37,7 +37,12 @@ _HTML_TEMPLATE = """\
     console.error("vegaEmbed is not loaded for #{element_id}");
     return;
   }}
-  window.vegaEmbed(target, spec, {options}).catch(function (error) {{
+  window.vegaEmbed(target, spec, {options}).then(function () {{
+    // vega-embed's menu button is an icon only: give it a name for screen readers
+    target.querySelectorAll("summary").forEach(function (summary) {{
+      summary.setAttribute("aria-label", "Chart menu: save the chart as an image");
+    }});
+  }}).catch(function (error) {{
     target.textContent = "The chart could not be drawn: " + error;
     console.error(error);
   }});
