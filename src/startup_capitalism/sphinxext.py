@@ -61,45 +61,58 @@ class pending_glued_table(nodes.Element):  # noqa: N801
     """Placeholder inside a table node, filled from the notebook's glue cache after reading."""
 
 
-def _caption_and_legend(directive: SphinxDirective, owner: nodes.Element) -> list[nodes.Node]:
-    """Parse the directive content: the first paragraph is the caption, the rest the legend."""
-    container = nodes.Element()
-    directive.state.nested_parse(directive.content, directive.content_offset, container)
-    if not container.children or not isinstance(container[0], nodes.paragraph):
-        raise directive.error(f"{directive.name}: the content must start with a caption paragraph")
-    first = container[0]
-    caption = nodes.caption(first.rawsource, "", *first.children)
-    caption.source, caption.line = first.source, first.line
-    extra = [nodes.legend("", *container[1:])] if len(container) > 1 else []
-    return [caption, *extra]
+TABLE_CLASSES = ["glued-table", "colwidths-given", "longtable"]  # LaTeX: proportional widths, page breaks
 
 
-def _record_glue_source(directive: SphinxDirective, doc_option: str) -> str:
-    """Remember that this page pastes from `doc_option`, so it is re-read when that doc is."""
-    env = directive.env
-    _, filepath = env.relfn2path(doc_option, env.docname)
-    refdoc = env.path2doc(filepath)
-    if refdoc is None:
-        raise directive.error(f"{directive.name}: {doc_option!r} is not a document of the book")
-    env.startup_glue_sources.setdefault(env.docname, set()).add(refdoc)
-    return refdoc
+def numbered_table(title: nodes.title, *body: nodes.Element, classes: list[str] = ()) -> nodes.table:
+    """A captioned table that every builder typesets; LaTeX fits it to the text width."""
+    return nodes.table("", title, *body, classes=[*TABLE_CLASSES, *classes])
 
 
-class GluedFigureDirective(SphinxDirective):
+class GluedDirective(SphinxDirective):
+    """What the glued figure and table share: a key, the notebook (`:doc:`), a name, a caption."""
+
     required_arguments = 1
     has_content = True
     option_spec = {
         "doc": directives.unchanged_required,
         "name": directives.unchanged_required,
+    }
+
+    def glued_from(self) -> str:
+        """The notebook's docname; this page is remembered as pasting from it, so that it is
+        re-read whenever the notebook is."""
+        for option in ("doc", "name"):
+            if option not in self.options:
+                raise self.error(f"{self.name}: the :{option}: option is required")
+        _, filepath = self.env.relfn2path(self.options["doc"], self.env.docname)
+        refdoc = self.env.path2doc(filepath)
+        if refdoc is None:
+            raise self.error(f"{self.name}: {self.options['doc']!r} is not a document of the book")
+        self.env.startup_glue_sources.setdefault(self.env.docname, set()).add(refdoc)
+        return refdoc
+
+    def caption_and_legend(self) -> list[nodes.Node]:
+        """The content: its first paragraph is the caption, the rest the legend."""
+        container = nodes.Element()
+        self.state.nested_parse(self.content, self.content_offset, container)
+        if not container.children or not isinstance(container[0], nodes.paragraph):
+            raise self.error(f"{self.name}: the content must start with a caption paragraph")
+        first = container[0]
+        caption = nodes.caption(first.rawsource, "", *first.children)
+        caption.source, caption.line = first.source, first.line
+        return [caption, nodes.legend("", *container[1:])] if len(container) > 1 else [caption]
+
+
+class GluedFigureDirective(GluedDirective):
+    option_spec = {
+        **GluedDirective.option_spec,
         "kind": lambda value: directives.choice(value, ("figure", "exhibit")),
         "class": directives.class_option,
     }
 
     def run(self) -> list[nodes.Node]:
-        for option in ("doc", "name"):
-            if option not in self.options:
-                raise self.error(f"glued-figure: the :{option}: option is required")
-        _record_glue_source(self, self.options["doc"])
+        self.glued_from()
         try:
             source, line = self.get_source_info()
             pending = create_pending_glue_ref(self.state.document, source, line, self.options["doc"], self.arguments[0])
@@ -109,24 +122,14 @@ class GluedFigureDirective(SphinxDirective):
         figure = node_class("", pending, classes=["glued-chart", *self.options.get("class", [])])
         self.set_source_info(figure)
         self.add_name(figure)
-        figure += _caption_and_legend(self, figure)
+        figure += self.caption_and_legend()
         return [figure]
 
 
-class GluedTableDirective(SphinxDirective):
-    required_arguments = 1
-    has_content = True
-    option_spec = {
-        "doc": directives.unchanged_required,
-        "name": directives.unchanged_required,
-    }
-
+class GluedTableDirective(GluedDirective):
     def run(self) -> list[nodes.Node]:
-        for option in ("doc", "name"):
-            if option not in self.options:
-                raise self.error(f"glued-table: the :{option}: option is required")
-        refdoc = _record_glue_source(self, self.options["doc"])
-        caption, *legend = _caption_and_legend(self, nodes.Element())
+        refdoc = self.glued_from()
+        caption, *legend = self.caption_and_legend()
         title = nodes.title(caption.rawsource, "", *caption.children)
         pending = pending_glued_table(refdoc=refdoc, key=self.arguments[0])
         self.set_source_info(pending)
@@ -134,14 +137,6 @@ class GluedTableDirective(SphinxDirective):
         self.set_source_info(table)
         self.add_name(table)
         return [table, *(legend[0].children if legend else [])]
-
-
-TABLE_CLASSES = ["glued-table", "colwidths-given", "longtable"]  # LaTeX: proportional widths, page breaks
-
-
-def numbered_table(title: nodes.title, *body: nodes.Element, classes: list[str] = ()) -> nodes.table:
-    """A captioned table that every builder typesets; LaTeX fits it to the text width."""
-    return nodes.table("", title, *body, classes=[*TABLE_CLASSES, *classes])
 
 
 def _entry(text: str) -> nodes.entry:
@@ -346,7 +341,7 @@ def _reviewer_buttons(app: Sphinx, config) -> None:
     if repository:
         options.update(
             repository_url=repository,
-            repository_branch=os.environ.get("REPOSITORY_BRANCH", "main"),
+            repository_branch=os.environ.get("REPOSITORY_BRANCH") or "main",
             path_to_docs="",
             use_repository_button=True,
             use_issues_button=True,
