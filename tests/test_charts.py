@@ -68,7 +68,7 @@ def test_kind_timeline_lanes_by_the_field_asked_for():
 
 def test_quantity_bars_embed_the_values_given():
     tenure = ROWS[(ROWS["unit"] == "years") & ROWS["title"].str.contains("job tenure")]
-    spec = spec_of(charts.quantity_bars(tenure, category="title", category_title=None,
+    spec = spec_of(charts.quantity_bars(tenure, category="title",
                                         value_title="Years", **LABELS))
     embedded = embedded_rows(spec)
     assert sorted(r["value"] for r in embedded) == sorted(tenure["value"].astype(float))
@@ -80,8 +80,18 @@ def test_quantity_bars_embed_the_values_given():
 def test_quantity_bars_follow_an_edited_value():
     tenure = ROWS[ROWS["id"] == ROWS.loc[ROWS["title"].str.contains("job tenure in Japan"), "id"].iloc[0]].copy()
     tenure["value"] = 99.5
-    spec = spec_of(charts.quantity_bars(tenure, category="title", category_title=None, value_title="Years", **LABELS))
+    spec = spec_of(charts.quantity_bars(tenure, category="title", value_title="Years", **LABELS))
     assert embedded_rows(spec)[0]["value"] == 99.5
+
+
+def test_log_scale_bars_have_a_baseline_below_the_smallest_value():
+    sums = ROWS[ROWS["unit"] == "US dollars"]
+    spec = spec_of(charts.quantity_bars(sums, category="title", value_title="US dollars", log_scale=True, **LABELS))
+    bar_layer = next(layer for layer in layers(spec) if layer["mark"]["type"] == "bar")
+    scale = bar_layer["encoding"]["x"]["scale"]
+    assert scale["type"] == "log"
+    low, high = scale["domain"]
+    assert low <= sums["value"].min() and high >= sums["value"].max() and low > 0
 
 
 def test_category_counts_count_the_rows():

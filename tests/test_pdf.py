@@ -79,7 +79,7 @@ def test_one_image_per_chart(built_book):
     images = [line for line in listing if line.split()[2] == "image"]
     assert len(images) == chart_count(built_book) >= 12
     # 300 dpi or more at the size they are printed
-    assert all(int(line.split()[12]) >= 240 for line in images), listing
+    assert all(int(line.split()[12]) >= 300 for line in images), listing
 
 
 def test_all_fonts_are_embedded(built_book):

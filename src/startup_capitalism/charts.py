@@ -7,6 +7,8 @@ date, actor, quote, citation) and a `description` for screen readers.
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -18,6 +20,12 @@ NO_DIMENSION = "no single dimension"
 DIMENSION_COLOURS = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#8d99ae"]
 PERIOD_COLOURS = {"antecedents": "#8d99ae", "startup capitalism": "#d1495b"}
 INSTRUMENT_COLOURS = {"debt": "#8d6e63", "equity": "#1b6ca8"}
+# axis labels in words for sums: 1 billion, 10 billion, 1 trillion
+LARGE_NUMBER_LABEL = (
+    "datum.value >= 1e12 ? format(datum.value / 1e12, '~g') + ' trillion'"
+    " : datum.value >= 1e9 ? format(datum.value / 1e9, '~g') + ' billion'"
+    " : datum.value >= 1e6 ? format(datum.value / 1e6, '~g') + ' million' : format(datum.value, ',')"
+)
 EVIDENCE_TOOLTIP = [
     alt.Tooltip("title:N", title="Fact"),
     alt.Tooltip("date_label:N", title="Date"),
@@ -121,26 +129,35 @@ def kind_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description
     )
 
 
-def quantity_bars(frame: pd.DataFrame, *, category: str, category_title: str, value_title: str,
-                  title: str, subtitle: str, description: str, log_scale: bool = False,
-                  colour: str | None = None, colour_title: str | None = None) -> alt.Chart:
-    """Horizontal bars for stated quantities of one unit, labelled with the formatted value."""
+def quantity_bars(frame: pd.DataFrame, *, category: str, value_title: str, title: str, subtitle: str,
+                  description: str, log_scale: bool = False) -> alt.LayerChart:
+    """Horizontal bars for stated quantities of one unit, largest first.
+
+    Each bar's name is written above it across the chart's width, so long names stay whole in
+    the PDF as well as on screen, and its formatted value at its end.
+    """
     rows = chart_rows(frame)
-    scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
-    encoding = dict(
-        x=alt.X("value:Q", title=value_title, scale=scale),
-        y=alt.Y(f"{category}:N", title=category_title, sort="-x"),
-        tooltip=[alt.Tooltip("quantity:N", title="Value")] + EVIDENCE_TOOLTIP,
-    )
-    if colour:
-        encoding["color"] = alt.Color(f"{colour}:N", title=colour_title)
+    if log_scale:
+        # a bar needs a baseline: the power of ten below the smallest value
+        values = frame["value"].astype(float)
+        low, high = 10 ** math.floor(math.log10(values.min())), 10 ** math.ceil(math.log10(values.max()))
+        scale = alt.Scale(type="log", domain=[low, high])
+        powers = [10 ** exponent for exponent in range(round(math.log10(low)), round(math.log10(high)) + 1)]
+        axis = alt.Axis(values=powers, labelExpr=LARGE_NUMBER_LABEL)
+    else:
+        scale, axis = alt.Scale(zero=True), alt.Axis()
+    x = alt.X("value:Q", title=value_title, scale=scale, axis=axis, stack=None)
+    y = alt.Y(f"{category}:N", title=None, axis=None,
+              sort=alt.EncodingSortField(field="value", order="descending"))
     base = alt.Chart(rows)
-    bars = base.mark_bar(height=16, color="#1b6ca8").encode(**encoding)
-    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(
-        x="value:Q", y=alt.Y(f"{category}:N", sort="-x"), text="quantity:N"
-    )
-    return (bars + labels).properties(
-        title=alt.Title(title, subtitle=subtitle), description=description, width=480, height=alt.Step(26))
+    bars = base.mark_bar(height=14, yOffset=7, color="#1b6ca8").encode(
+        x=x, y=y, tooltip=[alt.Tooltip("quantity:N", title="Value")] + EVIDENCE_TOOLTIP)
+    names = base.mark_text(align="left", baseline="bottom", dy=-2, fontSize=11).encode(
+        x=alt.value(0), y=y, text=f"{category}:N")
+    values = base.mark_text(align="left", dx=4, yOffset=7, fontSize=11, fontWeight="bold").encode(
+        x=x, y=y, text="quantity:N")
+    return (bars + names + values).properties(
+        title=alt.Title(title, subtitle=subtitle), description=description, width=480, height=alt.Step(40))
 
 
 def dated_values(frame: pd.DataFrame, *, series: str, series_title: str, value_title: str,
