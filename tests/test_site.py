@@ -58,8 +58,11 @@ def test_no_page_loads_anything_from_a_third_party(built_book):
 def test_the_vega_bundle_is_served_by_the_site(built_book):
     bundle = built_book.site / "_static" / "vega-offline.js"
     assert bundle.is_file() and bundle.stat().st_size > 500_000
-    page = built_book.page("chapters/02-japan/finance")
-    assert any("vega-offline.js" in (script.get("src") or "") for script in page.find_all("script"))
+    def loads_bundle(docname):
+        return any("vega-offline.js" in (script.get("src") or "") for script in built_book.page(docname).find_all("script"))
+
+    assert loads_bundle("chapters/02-japan/finance") and loads_bundle("notebooks/02-japan/finance")
+    assert not loads_bundle("appendix/codebook"), "a page without charts need not load Vega"
 
 
 def test_chart_ids_are_deterministic(built_book):

@@ -16,10 +16,12 @@ in a numbered, captioned figure or table (`{glue:figure}` has no `:doc:`). This 
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
-from binascii import a2b_base64
 import shutil
+from binascii import a2b_base64
 from pathlib import Path
 
 from docutils import nodes
@@ -225,8 +227,8 @@ class DataVersionDirective(SphinxDirective):
         for path in sorted(paths.DATA_DIR.glob("*.csv")) + [paths.DATAPACKAGE]:
             self.env.note_dependency(str(path))
             data = path.read_bytes()
-            lines = data.decode("utf-8").count("\n") - 1 if path.suffix == ".csv" else 0
-            rows.append([path.name, str(lines) if path.suffix == ".csv" else "—", hashlib.sha256(data).hexdigest()])
+            records = sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8")))) - 1 if path.suffix == ".csv" else None
+            rows.append([path.name, "—" if records is None else str(records), hashlib.sha256(data).hexdigest()])
         caption = "The data files of this build and their SHA-256 fingerprints."
         table = numbered_table(nodes.title(caption, caption), table_body(["File", "Rows", "SHA-256"], rows, [22, 6, 66]),
                                classes=["data-version"])
@@ -261,9 +263,7 @@ class WriteGluedImages(SphinxPostTransform):
 
 def _init_env(app: Sphinx, env, docnames) -> None:
     if not hasattr(env, "startup_glue_sources"):
-        env.startup_glue_sources = {}
-    for docname in docnames:
-        env.startup_glue_sources.pop(docname, None)
+        env.startup_glue_sources = {}  # docname -> the notebooks it pastes from
 
 
 def _purge_doc(app: Sphinx, env, docname: str) -> None:
@@ -369,9 +369,14 @@ def _serve_vega_from_site(app: Sphinx) -> None:
     if not bundle.exists() or bundle.read_text(encoding="utf-8") != script:
         bundle.write_text(script, encoding="utf-8")
     app.config.html_static_path.append(str(static_dir))
-    app.add_js_file("vega-offline.js", priority=200)
     app.add_css_file("startup-charts.css")
     shutil.copy2(Path(__file__).with_name("startup-charts.css"), static_dir / "startup-charts.css")
+
+
+def _load_vega_where_charts_are(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Only pages that draw a chart load the 0.9 MB bundle (before the charts' inline scripts)."""
+    if "startup-chart" in context.get("body", ""):
+        app.add_js_file("vega-offline.js", priority=200)
 
 
 def _notebooks_may_stand_outside_the_toc(app: Sphinx, doctree) -> None:
@@ -395,7 +400,8 @@ def _drop_thebe_assets(app: Sphinx, pagename, templatename, context, doctree) ->
 
     for key in ("script_files", "css_files"):
         if key in context:
-            context[key] = [asset for asset in context[key] if not is_thebe(asset)]
+            # in place: the list is the builder's own, which `app.add_js_file` extends per page
+            context[key][:] = [asset for asset in context[key] if not is_thebe(asset)]
 
 
 def setup(app: Sphinx) -> dict:
@@ -415,5 +421,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", _merge_info)
     app.connect("env-get-outdated", _pages_pasting_from_rereads)
     app.connect("html-page-context", _drop_thebe_assets)
+    app.connect("html-page-context", _load_vega_where_charts_are)
     app.connect("doctree-read", _notebooks_may_stand_outside_the_toc, priority=600)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

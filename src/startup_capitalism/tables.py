@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 from myst_nb import glue
 
+from . import fmt
+
 TABLE_MIME = "application/vnd.startup-capitalism.table+json"
 
 
@@ -41,8 +43,6 @@ def glue_table(key: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def evidence_table(frame: pd.DataFrame, *, with_quantity: bool = False) -> pd.DataFrame:
     """Evidence rows as a reader's table: date, fact, actor, citation and row id, oldest first."""
-    from . import fmt
-
     ordered = frame.sort_values(["year", "id"], na_position="last")
     table = pd.DataFrame({
         "Date": [fmt.date_label(row) for row in ordered.to_dict("records")],
