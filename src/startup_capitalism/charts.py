@@ -18,8 +18,13 @@ THEME_NAME = "startup_capitalism"
 DIMENSIONS = ["firm size", "employment", "finance", "innovation", "social purpose"]
 NO_DIMENSION = "no single dimension"
 DIMENSION_COLOURS = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#8d99ae"]
+NOT_CODED = "not coded"
+# one colour per code wherever it appears, in every chart
+DIMENSION_STACK_COLOURS = dict(zip(DIMENSIONS + [NOT_CODED], DIMENSION_COLOURS))
 PERIOD_COLOURS = {"antecedents": "#8d99ae", "startup capitalism": "#d1495b"}
 INSTRUMENT_COLOURS = {"debt": "#8d6e63", "equity": "#1b6ca8"}
+INSTRUMENT_STACK_COLOURS = {**INSTRUMENT_COLOURS, NOT_CODED: "#c9c9c9"}
+ORIENTATION_COLOURS = {"Mark I": "#d1495b", "Mark II": "#1b6ca8", "open-innovation Mark II": "#7fb3d9"}
 # axis labels in words for sums: 1 billion, 10 billion, 1 trillion
 LARGE_NUMBER_LABEL = (
     "datum.value >= 1e12 ? format(datum.value / 1e12, '~g') + ' trillion'"
@@ -178,12 +183,14 @@ def dated_values(frame: pd.DataFrame, *, series: str, series_title: str, value_t
 
 
 def category_counts(frame: pd.DataFrame, *, category: str, category_title: str, stack: str, stack_title: str,
-                    title: str, subtitle: str, description: str, stack_order: list[str] | None = None) -> alt.Chart:
-    """How many evidence rows fall in each category, stacked by a second code."""
+                    title: str, subtitle: str, description: str,
+                    stack_colours: dict[str, str] | None = None) -> alt.Chart:
+    """How many evidence rows fall in each category, stacked by a second code (empty: "not coded")."""
     rows = chart_rows(frame)
-    rows[stack] = rows[stack].fillna("not coded")
+    rows[stack] = rows[stack].fillna(NOT_CODED)
     counts = rows.groupby([category, stack], dropna=False).size().reset_index(name="rows")
-    colour_scale = alt.Scale(domain=stack_order) if stack_order else alt.Undefined
+    colour_scale = (alt.Scale(domain=list(stack_colours), range=list(stack_colours.values()))
+                    if stack_colours else alt.Undefined)
     return alt.Chart(counts, title=alt.Title(title, subtitle=subtitle), description=description).mark_bar().encode(
         x=alt.X("rows:Q", title="Evidence rows (count)"),
         y=alt.Y(f"{category}:N", title=category_title, sort="-x"),
