@@ -90,3 +90,13 @@ def test_the_codebook_lists_every_column(built_book):
     for resource in package["resources"]:
         for field in resource["schema"]["fields"]:
             assert field["name"] in text
+
+
+def test_the_data_page_prints_each_files_sha256(built_book):
+    import hashlib
+
+    from startup_capitalism import paths
+
+    text = built_book.page("appendix/data").get_text(" ")
+    for path in [*paths.DATA_DIR.glob("*.csv"), paths.DATAPACKAGE]:
+        assert f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}" in text
