@@ -82,6 +82,8 @@ MALFORMED = [
     ("unknown dimension", _rows(with_change(dimension="culture")), 3, "dimension"),
     ("quote not in the chapter", _rows(with_change(quote="Japan invented the startup in 1066.")), 3,
      "not found verbatim"),
+    ("quote from the edition's own caption", _rows(with_change(quote="The evidence coded from each page of the chapter.")), 3,
+     "not found verbatim"),
     ("citation not in the paragraph", _rows(with_change(citation="Nobody 1999, 1")), 3, "not in the quote's paragraph"),
     ("precision without year", _rows(with_change(year="", month="", day="", year_end="", date_precision="year")), 3,
      "date_precision"),

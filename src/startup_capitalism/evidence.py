@@ -32,8 +32,10 @@ from . import paths
 EVIDENCE_RESOURCE = "evidence"
 SCORES_RESOURCE = "figure-2-1-scores"
 FOOTNOTE_REFERENCE = re.compile(r"\[\^\d+\]")
-# markup the chapter pages add around the authors' text, removed before quotes are looked up
-PAGE_MARKUP_LINE = re.compile(r"^(\(.*\)=|#+ |\[\^\d+\]:|```|:[a-z-]+:)")
+# what the chapter pages add to the authors' text, removed before quotes are looked up: directive
+# blocks (the edition's figures, tables and captions), labels, headings, footnote definitions
+DIRECTIVE_BLOCK = re.compile(r"^```.*?^```[ \t]*$", flags=re.M | re.S)
+PAGE_MARKUP_LINE = re.compile(r"^(\(.*\)=|#+ |\[\^\d+\]:)")
 
 
 @dataclass(frozen=True, order=True)
@@ -225,12 +227,11 @@ def check_schema(parsed: ParsedCsv, resource_name: str, shown: str) -> list[Prob
 # Pass 3: the chapter's rules
 
 
-@lru_cache(maxsize=4)
 def chapter_paragraphs(chapters_dir: Path = paths.CHAPTERS_DIR) -> tuple[str, ...]:
-    """The authors' paragraphs as they stand in the chapter pages, markup removed."""
+    """The authors' paragraphs as they stand in the chapter pages now, markup removed."""
     paragraphs = []
     for page in sorted(chapters_dir.rglob("*.md")):
-        for block in page.read_text(encoding="utf-8").split("\n\n"):
+        for block in DIRECTIVE_BLOCK.sub("", page.read_text(encoding="utf-8")).split("\n\n"):
             lines = [line for line in block.splitlines() if not PAGE_MARKUP_LINE.match(line)]
             text = FOOTNOTE_REFERENCE.sub("", " ".join(lines)).strip()
             if text:
