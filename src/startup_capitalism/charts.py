@@ -20,7 +20,7 @@ NO_DIMENSION = "no single dimension"
 DIMENSION_COLOURS = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#8d99ae"]
 NOT_CODED = "not coded"
 # one colour per code wherever it appears, in every chart
-DIMENSION_STACK_COLOURS = dict(zip(DIMENSIONS + [NOT_CODED], DIMENSION_COLOURS))
+DIMENSION_LABEL_COLOURS = dict(zip(DIMENSIONS + [NO_DIMENSION], DIMENSION_COLOURS))
 PERIOD_COLOURS = {"antecedents": "#8d99ae", "startup capitalism": "#d1495b"}
 INSTRUMENT_COLOURS = {"debt": "#8d6e63", "equity": "#1b6ca8"}
 INSTRUMENT_STACK_COLOURS = {**INSTRUMENT_COLOURS, NOT_CODED: "#c9c9c9"}
@@ -81,12 +81,13 @@ def _dimension_colour(title: str = "Dimension of Figure 2.1") -> alt.Color:
     return alt.Color(
         "dimension_label:N",
         title=title,
-        scale=alt.Scale(domain=DIMENSIONS + [NO_DIMENSION], range=DIMENSION_COLOURS),
+        scale=alt.Scale(domain=list(DIMENSION_LABEL_COLOURS), range=list(DIMENSION_LABEL_COLOURS.values())),
         legend=alt.Legend(title=f"{title} (click to filter)"),
     )
 
 
-def _timeline(rows: pd.DataFrame, *, lane: str, lane_order: list[str] | None, legend_colour: alt.Color, title: str, subtitle: str, description: str) -> alt.LayerChart:
+def _timeline(rows: pd.DataFrame, *, lane: str, lane_order: list[str] | None, legend_colour: alt.Color,
+              title: str, subtitle: str, description: str) -> alt.LayerChart:
     """Dated facts on a time axis in lanes; the legend filters the lanes."""
     rows = rows[rows["year"].notna()].copy()
     # a steady, non-random offset within each lane so facts of the same year do not overlap
@@ -116,7 +117,7 @@ def _timeline(rows: pd.DataFrame, *, lane: str, lane_order: list[str] | None, le
 def evidence_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description: str) -> alt.LayerChart:
     """Every dated fact on a time axis, one lane per dimension of Figure 2.1."""
     return _timeline(
-        chart_rows(frame), lane="dimension_label", lane_order=DIMENSIONS + [NO_DIMENSION],
+        chart_rows(frame), lane="dimension_label", lane_order=list(DIMENSION_LABEL_COLOURS),
         legend_colour=_dimension_colour(),
         title=title, subtitle=subtitle, description=description,
     )
