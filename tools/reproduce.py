@@ -18,9 +18,13 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import jupytext
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from conftest import build_reference_outputs  # noqa: E402  (the repository's conftest.py)
+
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.md"))
 
 
@@ -42,11 +46,6 @@ class Tally:
 
 
 def outputs_compared(path: Path) -> int:
-    import jupytext
-
-    sys.path.insert(0, str(ROOT))
-    from conftest import build_reference_outputs
-
     notebook = build_reference_outputs(jupytext.read(path))
     return sum(len(cell.get("outputs", [])) for cell in notebook.cells if cell.cell_type == "code")
 

@@ -66,8 +66,8 @@ def _display_path(path: Path) -> str:
 
 
 @lru_cache(maxsize=1)
-def _datapackage(datapackage_path: Path = paths.DATAPACKAGE) -> dict:
-    return json.loads(datapackage_path.read_text(encoding="utf-8"))
+def _datapackage() -> dict:
+    return json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
 
 
 def resource_descriptor(name: str) -> dict:
@@ -153,8 +153,7 @@ def parse_csv_text(raw: bytes, shown: str, expected_columns: list[str]) -> tuple
     text, problems = _decode(raw, shown)
     if text is None:
         return None, problems
-    first_line = text.splitlines()[0] if text.splitlines() else ""
-    other = _guess_other_delimiter(first_line)
+    other = _guess_other_delimiter(text.partition("\n")[0])
     if other:
         return None, [Problem(shown, 1, "", f"the header is separated by {other}s; the delimiter must be a comma")]
 
@@ -169,9 +168,7 @@ def parse_csv_text(raw: bytes, shown: str, expected_columns: list[str]) -> tuple
         rows.append(row)
         starts.append(reader.line_num - sum(field.count("\n") for field in row))
 
-    header, body, body_lines = rows[0], rows[1:], starts[1:]
-    if header and header[0].startswith("\ufeff"):
-        header[0] = header[0][1:]
+    header, body, body_lines = rows[0], rows[1:], starts[1:]  # utf-8-sig has removed any BOM
     missing = [column for column in expected_columns if column not in header]
     unknown = [column for column in header if column not in expected_columns]
     for column in missing:
@@ -312,7 +309,6 @@ def _typed_frame(parsed: ParsedCsv, resource_name: str) -> pd.DataFrame:
             frame[column] = pd.Categorical(frame[column], categories=field["constraints"]["enum"])
         else:
             frame[column] = frame[column].astype("string")
-    frame.attrs["source_lines"] = parsed.lines
     return frame
 
 

@@ -60,10 +60,16 @@ def _canonical_json(spec: dict) -> str:
     return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _title_text(spec: dict) -> str | None:
+    """A spec's title: Vega-Lite allows a string or an object with `text`."""
+    title = spec.get("title")
+    return title.get("text") if isinstance(title, dict) else title
+
+
 def chart_html(spec: dict) -> str:
     spec_json = _canonical_json(spec)
     element_id = "chart-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
-    label = spec.get("description") or spec.get("title", {}).get("text", "Chart")
+    label = spec.get("description") or _title_text(spec) or "Chart"
     return _HTML_TEMPLATE.format(
         element_id=element_id,
         label=html.escape(str(label), quote=True),
@@ -89,12 +95,10 @@ def chart_png(spec: dict) -> str:
 
 
 def render(spec: dict, **_metadata) -> dict:
-    title = spec.get("title", {})
-    title_text = title.get("text") if isinstance(title, dict) else title
     return {
         "text/html": chart_html(spec),
         "image/png": chart_png(spec),
-        "text/plain": f"<Chart: {title_text or spec.get('description', 'untitled')}>",
+        "text/plain": f"<Chart: {_title_text(spec) or spec.get('description', 'untitled')}>",
     }
 
 
