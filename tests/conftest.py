@@ -26,6 +26,10 @@ class BuiltBook:
     def page(self, docname: str) -> BeautifulSoup:
         return BeautifulSoup((self.site / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
 
+    def chart_count(self) -> int:
+        """Charts glued into the chapter pages (the exhibits and Figure 2.1)."""
+        return sum(len(self.page(name).select("figure .startup-chart")) for name in chapter_docnames())
+
 
 @pytest.fixture(scope="session")
 def built_book() -> BuiltBook:
@@ -54,3 +58,8 @@ def toc_docnames() -> list[str]:
     for part in toc.get("parts", []):
         walk(part.get("chapters", []))
     return names
+
+
+def chapter_docnames() -> list[str]:
+    """The chapter's pages, in reading order."""
+    return [name for name in toc_docnames() if name.startswith("chapters/")]

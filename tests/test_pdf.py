@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import toc_docnames
+from conftest import chapter_docnames
 from test_prose import FIGURE_CAPTION, HEADINGS, manuscript_sentences, normalise
 
 
@@ -49,17 +49,12 @@ def squeeze(text: str) -> str:
     return re.sub(r"[\s-]+", "", normalise(text))
 
 
-def chart_count(built_book) -> int:
-    return sum(len(built_book.page(name).select("figure .startup-chart"))
-               for name in toc_docnames() if name.startswith("chapters/"))
-
-
 def test_every_heading_and_caption_is_in_the_pdf(built_book, pdf_text):
     text = flat(pdf_text)
     for heading in HEADINGS:
         assert normalise(heading) in text, heading
     assert "Figure 2.1: " + normalise(FIGURE_CAPTION) in text
-    captions = [normalise(c.get_text(" ")) for name in toc_docnames() if name.startswith("chapters/")
+    captions = [normalise(c.get_text(" ")) for name in chapter_docnames()
                 for c in built_book.page(name).select("figure figcaption .caption-number")]
     for number in captions:
         assert number.strip() + ":" in text
@@ -77,7 +72,7 @@ def test_at_least_95_percent_of_sentences_are_verbatim(built_book):
 def test_one_image_per_chart(built_book):
     listing = run("pdfimages", "-list", str(built_book.pdf)).splitlines()[2:]
     images = [line for line in listing if line.split()[2] == "image"]
-    assert len(images) == chart_count(built_book) >= 12
+    assert len(images) == built_book.chart_count() >= 12
     # 300 dpi or more at the size they are printed
     assert all(int(line.split()[12]) >= 300 for line in images), listing
 

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from conftest import ROOT, toc_docnames
+from conftest import ROOT, chapter_docnames
 
 MANUSCRIPT = ROOT / "sources" / "manuscript" / "chapter-02-japan.txt"
 CHAPTER_DIR = ROOT / "chapters" / "02-japan"
@@ -40,10 +40,6 @@ def manuscript_paragraphs() -> list[str]:
 
 def manuscript_sentences() -> list[str]:
     return [s for paragraph in manuscript_paragraphs() for s in SENTENCE_END.split(paragraph) if s.strip()]
-
-
-def chapter_docnames() -> list[str]:
-    return [name for name in toc_docnames() if name.startswith("chapters/")]
 
 
 def site_text(built_book) -> str:

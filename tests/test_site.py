@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import re
 
-from conftest import toc_docnames
+from conftest import chapter_docnames
 
 EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//""")
 
 
-def chapter_pages():
-    return [name for name in toc_docnames() if name.startswith("chapters/")]
-
-
 def test_at_least_twelve_charts_are_glued_into_the_chapter(built_book):
-    charts = sum(len(built_book.page(name).select("figure .startup-chart")) for name in chapter_pages())
+    charts = built_book.chart_count()
     print(f"{charts} charts in the chapter pages")
     assert charts >= 12
 
 
 def test_every_section_page_with_prose_has_a_chart_and_a_table(built_book):
-    for name in chapter_pages():
+    for name in chapter_docnames():
         if name.endswith("thematic-analysis"):
             continue
         page = built_book.page(name)
@@ -31,7 +27,7 @@ def test_every_section_page_with_prose_has_a_chart_and_a_table(built_book):
 
 def test_glued_tables_are_real_numbered_tables(built_book):
     tables = []
-    for name in chapter_pages():
+    for name in chapter_docnames():
         tables += built_book.page(name).select("table.glued-table")
     assert len(tables) >= 8
     for table in tables:
@@ -40,7 +36,7 @@ def test_glued_tables_are_real_numbered_tables(built_book):
 
 
 def test_every_chart_has_a_description_for_screen_readers(built_book):
-    for name in chapter_pages():
+    for name in chapter_docnames():
         for chart in built_book.page(name).select(".startup-chart"):
             assert len(chart.get("aria-label", "")) > 20
 
@@ -66,7 +62,7 @@ def test_the_vega_bundle_is_served_by_the_site(built_book):
 
 
 def test_chart_ids_are_deterministic(built_book):
-    ids = [chart["id"] for name in chapter_pages() for chart in built_book.page(name).select(".startup-chart")]
+    ids = [chart["id"] for name in chapter_docnames() for chart in built_book.page(name).select(".startup-chart")]
     assert all(re.fullmatch(r"chart-[0-9a-f]{12}", chart_id) for chart_id in ids)
     assert len(ids) == len(set(ids))
 

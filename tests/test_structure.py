@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT, toc_docnames
+from conftest import ROOT, chapter_docnames, toc_docnames
 
 
 def test_every_page_in_the_toc_is_built(built_book):
@@ -36,10 +36,9 @@ def test_the_authors_figure_is_figure_2_1_and_edition_charts_are_exhibits(built_
     page = built_book.page("chapters/02-japan/continuity-and-change")
     assert page.find(id="fig-2-1").find("span", class_="caption-number").get_text().strip() == "Figure 2.1"
     exhibits = []
-    for docname in toc_docnames():
-        if docname.startswith("chapters/"):
-            for number in built_book.page(docname).select("figure span.caption-number"):
-                exhibits.append(number.get_text().strip())
+    for docname in chapter_docnames():
+        for number in built_book.page(docname).select("figure span.caption-number"):
+            exhibits.append(number.get_text().strip())
     edition = [n for n in exhibits if n != "Figure 2.1"]
     assert edition and all(n.startswith("Exhibit 2.") for n in edition)
     assert [int(n.split(".")[1]) for n in edition] == list(range(1, len(edition) + 1))
