@@ -1,0 +1,143 @@
+"""The book's chapters, each declared once: in the front matter of its opening page.
+
+A chapter is a unit: `chapters/NN-slug/` (its pages, `index.md` the opening),
+`notebooks/NN-slug/` (one notebook per page with prose), its rows in the shared evidence (keyed by
+`chapter` and `section`) and its Figure N.1 scores. The opening page declares it:
+
+    ---
+    chapter:
+      number: 2
+      title: Japan
+      country: Japan
+      slug: japan
+      manuscript: sources/manuscript/chapter-02-japan.txt
+    ---
+
+Everything else (folders, labels, PDF names, numbering, the data package's allowed values) is
+derived from that declaration here, so no other code names a particular chapter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import paths
+
+OPENING_PAGE = "index.md"
+OPENING_SECTION = "opening"
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", flags=re.S)
+DECLARED_KEYS = ("number", "title", "country", "slug", "manuscript")
+
+
+class ChapterError(ValueError):
+    """A chapter declaration that is missing or malformed; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    number: int
+    title: str
+    country: str
+    slug: str
+    manuscript: str  # the received manuscript, relative to the repository root
+
+    @property
+    def dirname(self) -> str:
+        """`NN-slug`: the folder under chapters/ and notebooks/."""
+        return f"{self.number:02d}-{self.slug}"
+
+    @property
+    def folder(self) -> Path:
+        return paths.CHAPTERS_DIR / self.dirname
+
+    @property
+    def notebooks_folder(self) -> Path:
+        return paths.NOTEBOOKS_DIR / self.dirname
+
+    @property
+    def label_prefix(self) -> str:
+        """Labels of this chapter's pages and exhibits start with it (`ch02-finance`)."""
+        return f"ch{self.number:02d}"
+
+    @property
+    def pdf_name(self) -> str:
+        return f"chapter-{self.dirname}.pdf"
+
+    @property
+    def heading(self) -> str:
+        """The chapter's title line as the manuscript gives it ("Chapter 2 Japan")."""
+        return f"Chapter {self.number} {self.title}"
+
+    def page_for_section(self, section: str) -> Path:
+        """The page a section's prose is on: the opening is `index.md`, others `<section>.md`."""
+        return self.folder / (OPENING_PAGE if section == OPENING_SECTION else f"{section}.md")
+
+    def sections(self) -> list[str]:
+        """The sections that have a page in this chapter's folder (the opening first)."""
+        names = sorted(page.stem for page in self.folder.glob("*.md") if page.name != OPENING_PAGE)
+        return [OPENING_SECTION, *names]
+
+
+def read_front_matter(page: Path) -> dict:
+    match = FRONT_MATTER.match(page.read_text(encoding="utf-8"))
+    if not match:
+        return {}
+    try:
+        return yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as error:
+        raise ChapterError(f"{page}: front matter is not valid YAML: {error}") from error
+
+
+def chapter_from_page(page: Path) -> Chapter:
+    """The chapter an opening page declares; a located error when the declaration is incomplete."""
+    declared = read_front_matter(page).get("chapter")
+    if not isinstance(declared, dict):
+        raise ChapterError(f"{page}:1: the opening page must declare `chapter:` in its front matter "
+                           f"({', '.join(DECLARED_KEYS)})")
+    missing = [key for key in DECLARED_KEYS if key not in declared]
+    if missing:
+        raise ChapterError(f"{page}:1: the chapter declaration lacks {', '.join(missing)}")
+    chapter = Chapter(number=int(declared["number"]), title=str(declared["title"]),
+                      country=str(declared["country"]), slug=str(declared["slug"]),
+                      manuscript=str(declared["manuscript"]))
+    if page.parent.name != chapter.dirname:
+        raise ChapterError(f"{page}:1: declares chapter {chapter.number} '{chapter.slug}', "
+                           f"so its folder must be chapters/{chapter.dirname}")
+    return chapter
+
+
+@lru_cache(maxsize=8)
+def _chapters_in(chapters_dir: Path) -> tuple[Chapter, ...]:
+    chapters = [chapter_from_page(page) for page in sorted(chapters_dir.glob(f"*/{OPENING_PAGE}"))]
+    numbers = [chapter.number for chapter in chapters]
+    duplicated = sorted({number for number in numbers if numbers.count(number) > 1})
+    if duplicated:
+        raise ChapterError(f"{chapters_dir}: chapter number(s) declared twice: {duplicated}")
+    return tuple(sorted(chapters, key=lambda chapter: chapter.number))
+
+
+def all_chapters(chapters_dir: Path = paths.CHAPTERS_DIR) -> list[Chapter]:
+    """Every chapter of the book, in order of number."""
+    return list(_chapters_in(chapters_dir.resolve()))
+
+
+def chapter(number: int, chapters_dir: Path = paths.CHAPTERS_DIR) -> Chapter:
+    for candidate in all_chapters(chapters_dir):
+        if candidate.number == number:
+            return candidate
+    known = ", ".join(str(c.number) for c in all_chapters(chapters_dir)) or "none"
+    raise KeyError(f"no chapter {number} in {chapters_dir} (chapters: {known})")
+
+
+def chapter_of_docname(docname: str, chapters_dir: Path = paths.CHAPTERS_DIR) -> Chapter | None:
+    """The chapter a Sphinx document belongs to (`chapters/02-japan/finance`,
+    `notebooks/02-japan/finance`), or None for the book's own pages."""
+    parts = docname.split("/")
+    if len(parts) < 2 or parts[0] not in (paths.CHAPTERS_DIR.name, paths.NOTEBOOKS_DIR.name):
+        return None
+    return next((c for c in all_chapters(chapters_dir) if c.dirname == parts[1]), None)
