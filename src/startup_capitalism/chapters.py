@@ -30,6 +30,9 @@ from . import paths
 
 OPENING_PAGE = "index.md"
 OPENING_SECTION = "opening"
+# pages the build generates for every chapter (no prose of the authors', no notebook): "Changes
+# since the received manuscript" and "Works cited"; their content comes from a directive
+BACK_MATTER_PAGES = ("changes", "works-cited")
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", flags=re.S)
 DECLARED_KEYS = ("number", "title", "country", "slug", "manuscript")
 
@@ -78,8 +81,9 @@ class Chapter:
         return self.folder / (OPENING_PAGE if section == OPENING_SECTION else f"{section}.md")
 
     def sections(self) -> list[str]:
-        """The sections that have a page in this chapter's folder (the opening first)."""
-        names = sorted(page.stem for page in self.folder.glob("*.md") if page.name != OPENING_PAGE)
+        """The sections that have a page of prose in this chapter's folder (the opening first)."""
+        names = sorted(page.stem for page in self.folder.glob("*.md")
+                       if page.name != OPENING_PAGE and page.stem not in BACK_MATTER_PAGES)
         return [OPENING_SECTION, *names]
 
 
