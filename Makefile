@@ -15,7 +15,7 @@ TEX_PACKAGES    := texlive-latex-recommended texlive-latex-extra texlive-fonts-r
                    texlive-xetex latexmk fonts-freefont-otf tex-gyre texlive-plain-generic
 BROWSER_PACKAGES := chromium poppler-utils
 
-.PHONY: book html test validate preview serve reproduce benchmark clean deps system-deps
+.PHONY: book html test validate preview serve reproduce benchmark clean deps system-deps chapter
 
 # --- setup ---------------------------------------------------------------------------------
 $(BIN)/activate:
@@ -37,6 +37,13 @@ system-deps:
 validate: deps
 	@echo "==> [validate] checking $(EVIDENCE) and $(SCORES)"
 	@$(BIN)/python -m startup_capitalism.validate --evidence $(EVIDENCE) --scores $(SCORES)
+
+# --- a new chapter -------------------------------------------------------------------------
+# `make chapter MANUSCRIPT=path/to/file.txt`: import an authors' manuscript as a new chapter
+chapter:
+	@test -n "$(MANUSCRIPT)" || { echo "usage: make chapter MANUSCRIPT=path/to/chapter.txt (the authors' manuscript as plain UTF-8 text; see README, 'Adding a chapter')" >&2; exit 2; }
+	@$(MAKE) --no-print-directory --silent deps
+	@$(BIN)/python tools/new_chapter.py "$(MANUSCRIPT)"
 
 # --- book ----------------------------------------------------------------------------------
 book: deps validate system-deps

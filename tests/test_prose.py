@@ -8,6 +8,7 @@ import unicodedata
 import pytest
 
 from conftest import ROOT, chapter_docnames
+from startup_capitalism.manuscript import read_manuscript
 
 MANUSCRIPT = ROOT / "sources" / "manuscript" / "chapter-02-japan.txt"
 CHAPTER_DIR = ROOT / "chapters" / "02-japan"
@@ -27,15 +28,9 @@ def normalise(text: str) -> str:
 
 
 def manuscript_paragraphs() -> list[str]:
-    lines = [line for line in MANUSCRIPT.read_text(encoding="utf-8").splitlines() if line.strip()]
-    body = [line for line in lines if line not in HEADINGS and not line.startswith("FIGURE 2.1.")]
-    # drop the 16 bare footnote digits, found in order as the import tool finds them
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("import_manuscript", ROOT / "tools" / "import_manuscript.py")
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    return [re.sub(r"\[\^\d+\]", "", paragraph) for paragraph in tool.mark_footnotes(body)]
+    # the paragraphs with the bare footnote digits dropped, found in order as the importer finds them
+    pages = read_manuscript(MANUSCRIPT).pages
+    return [re.sub(r"\[\^\d+\]", "", block) for page in pages for block in page.blocks if isinstance(block, str)]
 
 
 def manuscript_sentences() -> list[str]:

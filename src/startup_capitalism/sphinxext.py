@@ -201,7 +201,7 @@ class CodebookDirective(SphinxDirective):
             if constraints.get("unique"):
                 rules.append("unique")
             if "enum" in constraints:
-                rules.append("one of: " + "; ".join(constraints["enum"]))
+                rules.append("one of: " + "; ".join(str(value) for value in constraints["enum"]))  # chapter numbers are integers
             for key, word in (("minimum", "at least"), ("maximum", "at most"), ("maxLength", "at most characters:"),
                               ("pattern", "pattern")):
                 if key in constraints:

@@ -1,0 +1,313 @@
+"""`make chapter MANUSCRIPT=...`: a new chapter imported from a manuscript, in a scratch copy.
+
+The fixture `tests/fixtures/chapter-09-testland.txt` is a made-up chapter ("Chapter 9 Testland");
+`evidence-09-testland.csv` and `scores-09-testland.csv` are its evidence rows and Figure 9.1
+scores, appended to the copy's data files as an editor would after the import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT
+from startup_capitalism import chapters, paths, registry
+from startup_capitalism.manuscript import read_manuscript
+
+FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURE = FIXTURES / "chapter-09-testland.txt"
+FIXTURE_ROWS = FIXTURES / "evidence-09-testland.csv"
+FIXTURE_SCORES = FIXTURES / "scores-09-testland.csv"
+NEW_CHAPTER = Path("tools") / "new_chapter.py"
+SENTENCE_END = re.compile(r"(?<=[.?!”])\s+(?=[A-Z“(])")
+
+
+def scratch_copy(destination: Path) -> Path:
+    """The repository's files (tracked, or new and not ignored) copied to `destination`."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)  # keeps times, so make sees the .venv as up to date
+    return destination
+
+
+def in_copy(copy: Path) -> dict:
+    """The environment that points the package, and so every path it resolves, at the copy."""
+    return {**os.environ, "PYTHONPATH": str(copy / "src")}
+
+
+def run_make_chapter(copy: Path, manuscript: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "--no-print-directory", "chapter", f"MANUSCRIPT={manuscript}",
+                           f"VENV={Path(sys.executable).parent.parent}"],
+                          cwd=copy, env=in_copy(copy), capture_output=True, text=True)
+
+
+def snapshot(copy: Path) -> dict[str, str]:
+    """Every file of the copy (build output aside) and its hash: what an import may change."""
+    return {str(path.relative_to(copy)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(copy.rglob("*")) if path.is_file() and "_build" not in path.parts}
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- the import alone (no build) -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    """A scratch copy with the fixture chapter imported by `make chapter`."""
+    copy = scratch_copy(tmp_path_factory.mktemp("import") / "book")
+    before = snapshot(copy)
+    result = run_make_chapter(copy, FIXTURE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    chapters._chapters_in.cache_clear()
+    return copy, before, result
+
+
+def test_the_import_writes_the_chapter_its_notebooks_and_its_manuscript(imported):
+    copy, before, _ = imported
+    added = sorted(set(snapshot(copy)) - set(before))
+    pages = ["index", "antecedents", "thematic-analysis", "firm-size", "employment", "finance", "innovation",
+             "social-purpose", "a-synthetic-interlude", "continuity-and-change", "changes", "works-cited"]
+    notebooks = [name for name in pages if name not in ("index", "thematic-analysis", "changes", "works-cited")]
+    assert added == sorted([f"chapters/09-testland/{name}.md" for name in pages]
+                           + [f"notebooks/09-testland/{name}.md" for name in ["opening", *notebooks]]
+                           + ["sources/manuscript/chapter-09-testland.txt"])
+    assert (copy / "sources/manuscript/chapter-09-testland.txt").read_bytes() == FIXTURE.read_bytes()
+    changed = sorted(name for name in before if snapshot(copy).get(name) != before[name])
+    assert changed == ["_toc-pdf.yml", "_toc.yml", "data/datapackage.json"]
+
+
+def test_the_chapter_is_declared_once_in_its_opening_page(imported):
+    copy, _, _ = imported
+    declared = chapters.chapter(9, copy / "chapters")
+    assert (declared.title, declared.country, declared.slug, declared.manuscript) == (
+        "Testland", "Testland", "testland", "sources/manuscript/chapter-09-testland.txt")
+
+
+def test_the_pages_add_markup_only(imported):
+    """Every paragraph of the manuscript is on its page verbatim; what else is there is markup."""
+    copy, _, _ = imported
+    manuscript = read_manuscript(FIXTURE)
+    for page in manuscript.pages:
+        name = "index" if page.section == "opening" else page.section
+        text = (copy / "chapters" / "09-testland" / f"{name}.md").read_text(encoding="utf-8")
+        assert f"(ch09-{page.section})=\n# {page.heading}\n" in text
+        for block in page.blocks:
+            assert (block if isinstance(block, str) else block.caption) in text
+        for note in page.footnotes():
+            assert f"[^{note}]: Note {note} of the chapter. Its text is in the print edition" in text
+    continuity = (copy / "chapters/09-testland/continuity-and-change.md").read_text(encoding="utf-8")
+    assert "```{glued-figure} fig-9-1-scores\n:doc: ../../notebooks/09-testland/continuity-and-change.md\n" in continuity
+    notebook = (copy / "notebooks/09-testland/continuity-and-change.md").read_text(encoding="utf-8")
+    assert 'glue("fig-9-1-scores", figure' in notebook
+    assert 'evidence.section_rows(rows, 9, "continuity-and-change")' in notebook
+    assert (copy / "chapters/09-testland/changes.md").read_text(encoding="utf-8") == (
+        "(ch09-changes)=\n# Changes since the received manuscript\n\n```{manuscript-changes}\n```\n")
+    assert (copy / "chapters/09-testland/works-cited.md").read_text(encoding="utf-8") == (
+        "(ch09-works-cited)=\n# Works cited\n\n```{works-cited}\n```\n")
+
+
+def test_the_tocs_and_the_data_package_match_the_declared_chapters():
+    assert registry.registration_problems(ROOT) == []
+
+
+def test_the_import_registers_the_chapter(imported):
+    copy, _, _ = imported
+    assert registry.registration_problems(copy) == []
+    site, _ = registry.read_toc(copy / "_toc.yml")
+    captions = [part["caption"] for part in site["parts"]]
+    assert captions[:4] == ["Chapter 2: Japan", "Chapter 2: evidence notebooks",
+                            "Chapter 9: Testland", "Chapter 9: evidence notebooks"]
+    package = json.loads((copy / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {field["name"]: field for field in package["resources"][0]["schema"]["fields"]}
+    assert "Testland" in fields["country"]["constraints"]["enum"]
+    assert "a-synthetic-interlude" in fields["section"]["constraints"]["enum"]
+    assert fields["chapter"]["constraints"]["enum"] == [2, 9]
+
+
+def test_a_chapter_is_imported_once(imported):
+    copy, _, _ = imported
+    before = snapshot(copy)
+    result = run_make_chapter(copy, FIXTURE)
+    assert result.returncode != 0
+    assert f"{FIXTURE}:1: chapter 9 exists already (chapters/09-testland)" in result.stderr
+    assert snapshot(copy) == before
+
+
+def test_re_importing_japan_is_refused(imported):
+    copy, _, _ = imported
+    japan = copy / "sources" / "manuscript" / "chapter-02-japan.txt"
+    result = run_make_chapter(copy, japan)
+    assert f"{japan}:1: chapter 2 exists already (chapters/02-japan)" in result.stderr
+
+
+# --- bad manuscripts -------------------------------------------------------------------------
+
+def fixture_with(old: str, new: str) -> bytes:
+    text = FIXTURE.read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, 1).encode("utf-8")
+
+
+BAD_MANUSCRIPTS = {
+    "no Chapter N first line": (fixture_with("Chapter 9 Testland\n", "Testland, a chapter\n"), 1,
+                                'the first line must be "Chapter N Country"'),
+    "a number already taken": (fixture_with("Chapter 9 Testland\n", "Chapter 2 Testland\n"), 1,
+                               "chapter 2 exists already (chapters/02-japan)"),
+    "footnote digits out of sequence": (fixture_with("(Example 2020, 12).2 ", "(Example 2020, 12).3 "), 5,
+                                        "footnote 3 out of sequence: expected footnote 2 here"),
+    "a FIGURE line of another chapter": (fixture_with("FIGURE 9.1.", "FIGURE 8.1."), 21,
+                                         "FIGURE 8.1 in chapter 9: a figure of this chapter is numbered 9.k"),
+    "an empty file": (b"", 1, "the file is empty"),
+    "not UTF-8": (FIXTURE.read_bytes().replace(b"A second synthetic", b"A second synth\xe9tic", 1), 3,
+                  "not UTF-8: byte 0xe9 at column 15"),
+}
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    """A scratch copy without the fixture chapter."""
+    return scratch_copy(tmp_path_factory.mktemp("pristine") / "book")
+
+
+@pytest.mark.parametrize("case", list(BAD_MANUSCRIPTS))
+def test_a_bad_manuscript_is_refused_with_file_line_and_reason_and_leaves_nothing(pristine, tmp_path, case):
+    copy = pristine
+    content, line, message = BAD_MANUSCRIPTS[case]
+    manuscript = tmp_path / "chapter.txt"
+    manuscript.write_bytes(content)
+    before = snapshot(copy)
+    result = run_make_chapter(copy, manuscript)
+    assert result.returncode != 0
+    assert f"{manuscript}:{line}: {message}" in result.stderr, result.stderr
+    assert snapshot(copy) == before, "a refused import changed the repository"
+
+
+def test_a_failure_while_moving_into_place_undoes_the_moves_made(tmp_path, monkeypatch):
+    """All or nothing: the third move fails, and the two made before it are undone."""
+    import importlib.util
+
+    copy = scratch_copy(tmp_path / "book")
+    spec = importlib.util.spec_from_file_location("new_chapter", copy / NEW_CHAPTER)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    before = snapshot(copy)
+    moves = []
+    real_replace = os.replace
+
+    def failing_replace(source, target):
+        moves.append(target)
+        if len(moves) == 3:
+            raise OSError("disk full (simulated)")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(tool.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="simulated"):
+        tool.import_chapter(FIXTURE, root=copy)
+    monkeypatch.undo()
+    chapters._chapters_in.cache_clear()
+    assert snapshot(copy) == before
+    assert not list(copy.glob(".new-chapter-*"))
+
+
+# --- the book with the new chapter, built strictly -------------------------------------------
+
+@pytest.fixture(scope="module")
+def built_with_fixture(built_book, tmp_path_factory):
+    """A scratch copy with the fixture imported, its rows and scores appended, a table slot added
+    by hand as an editor would, and `tools/build_book.py book` run strictly."""
+    copy = scratch_copy(tmp_path_factory.mktemp("chapter") / "book")
+    result = run_make_chapter(copy, FIXTURE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for fragment, data in ((FIXTURE_ROWS, paths.EVIDENCE_CSV), (FIXTURE_SCORES, paths.SCORES_CSV)):
+        with (copy / data.relative_to(paths.ROOT)).open("a", encoding="utf-8") as appended:
+            appended.write(fragment.read_text(encoding="utf-8"))
+    antecedents = copy / "chapters" / "09-testland" / "antecedents.md"
+    antecedents.write_text(antecedents.read_text(encoding="utf-8").replace(
+        "\n\n[^2]:", "\n\n```{glued-table} antecedents-rows\n:doc: ../../notebooks/09-testland/antecedents.md\n"
+        ":name: tbl-ch09-antecedents-rows\n\nThe evidence rows of the test section.\n```\n\n[^2]:"), encoding="utf-8")
+    build = subprocess.run([sys.executable, str(copy / "tools" / "build_book.py"), "book"], cwd=copy,
+                           env=in_copy(copy), capture_output=True, text=True)
+    return copy, build, built_book
+
+
+def article(site: Path, docname: str) -> BeautifulSoup:
+    page = BeautifulSoup((site / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+    return page.select_one("article") or page.find("main")
+
+
+def test_the_strict_build_with_the_new_chapter_passes(built_with_fixture):
+    _, build, _ = built_with_fixture
+    assert build.returncode == 0, (build.stdout + build.stderr)[-6000:]
+
+
+def test_the_new_chapter_is_numbered_by_its_own_number(built_with_fixture):
+    copy, _, _ = built_with_fixture
+    site = copy / "_build" / "html" / "chapters" / "09-testland"
+    figure = normalise(article(site, "continuity-and-change").select_one("figure figcaption").get_text(" "))
+    assert figure.startswith("Figure 9.1"), figure
+    table = normalise(article(site, "antecedents").select_one("table caption").get_text(" "))
+    assert table.startswith("Table 9.1"), table
+
+
+def test_the_new_chapter_has_its_pdf(built_with_fixture):
+    copy, _, _ = built_with_fixture
+    assert (copy / "_build" / "pdf" / "chapter-09-testland.pdf").is_file()
+
+
+def test_every_sentence_of_the_manuscript_is_in_the_site(built_with_fixture):
+    copy, _, _ = built_with_fixture
+    site = copy / "_build" / "html"
+    texts = []
+    for docname in registry.chapter_pages(copy, chapters.chapter(9, copy / "chapters")):
+        main = article(site, docname)
+        for reference in main.select("a.footnote-reference"):
+            reference.decompose()
+        texts.append(main.get_text(" "))
+    text = normalise(" ".join(texts))
+    for page in read_manuscript(FIXTURE).pages:
+        assert normalise(page.heading) in text
+        for block in page.blocks:
+            paragraph = re.sub(r"\[\^\d+\]", "", block if isinstance(block, str) else block.caption)
+            for sentence in SENTENCE_END.split(paragraph):
+                assert normalise(sentence) in text, sentence
+
+
+def japan_pages(site: Path) -> dict[str, str]:
+    """Japan's chapter pages as a reader sees them: text, captions and numbers."""
+    japan = chapters.chapter(2)
+    return {docname: normalise(article(site, docname).get_text(" "))
+            for docname in registry.chapter_pages(ROOT, japan)}
+
+
+def test_japan_reads_the_same_before_and_after(built_with_fixture):
+    copy, _, built_book = built_with_fixture
+    before, after = japan_pages(built_book.site), japan_pages(copy / "_build" / "html")
+    assert before.keys() == after.keys()
+    for docname in before:
+        assert after[docname] == before[docname], f"{docname} changed when chapter 9 was added"
+
+
+def test_no_row_of_the_new_chapter_is_in_a_japan_chart(built_with_fixture):
+    copy, _, _ = built_with_fixture
+    # the row ids and the facts' titles (all "Testland fixture: ..."); the navigation names Testland
+    rows = [line.split(",", 1)[0] for line in FIXTURE_ROWS.read_text(encoding="utf-8").splitlines()]
+    for docname in registry.chapter_pages(ROOT, chapters.chapter(2)):
+        html = (copy / "_build" / "html" / f"{docname}.html").read_text(encoding="utf-8")
+        leaked = [row for row in rows if row in html] + (["Testland fixture"] if "Testland fixture" in html else [])
+        assert not leaked, f"{docname} shows the fixture's rows {leaked}"
