@@ -198,6 +198,13 @@ def test_a_bad_manuscript_is_refused_with_file_line_and_reason_and_leaves_nothin
     assert snapshot(copy) == before, "a refused import changed the repository"
 
 
+def test_make_chapter_without_a_manuscript_says_how_to_use_it(pristine):
+    result = subprocess.run(["make", "--no-print-directory", "chapter"], cwd=pristine, env=in_copy(pristine),
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "usage: make chapter MANUSCRIPT=path/to/chapter.txt" in result.stderr
+
+
 def test_a_failure_while_moving_into_place_undoes_the_moves_made(tmp_path, monkeypatch):
     """All or nothing: the third move fails, and the two made before it are undone."""
     import importlib.util
@@ -246,6 +253,12 @@ def built_with_fixture(built_book, tmp_path_factory):
     return copy, build, built_book
 
 
+def site_of(built_with_fixture) -> Path:
+    copy, build, _ = built_with_fixture
+    assert build.returncode == 0, "the build with the new chapter failed (see the test of the strict build)"
+    return copy / "_build" / "html"
+
+
 def article(site: Path, docname: str) -> BeautifulSoup:
     page = BeautifulSoup((site / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
     return page.select_one("article") or page.find("main")
@@ -257,8 +270,7 @@ def test_the_strict_build_with_the_new_chapter_passes(built_with_fixture):
 
 
 def test_the_new_chapter_is_numbered_by_its_own_number(built_with_fixture):
-    copy, _, _ = built_with_fixture
-    site = copy / "_build" / "html" / "chapters" / "09-testland"
+    site = site_of(built_with_fixture) / "chapters" / "09-testland"
     figure = normalise(article(site, "continuity-and-change").select_one("figure figcaption").get_text(" "))
     assert figure.startswith("Figure 9.1"), figure
     table = normalise(article(site, "antecedents").select_one("table caption").get_text(" "))
@@ -266,13 +278,12 @@ def test_the_new_chapter_is_numbered_by_its_own_number(built_with_fixture):
 
 
 def test_the_new_chapter_has_its_pdf(built_with_fixture):
-    copy, _, _ = built_with_fixture
-    assert (copy / "_build" / "pdf" / "chapter-09-testland.pdf").is_file()
+    site = site_of(built_with_fixture)
+    assert (site.parent / "pdf" / "chapter-09-testland.pdf").is_file()
 
 
 def test_every_sentence_of_the_manuscript_is_in_the_site(built_with_fixture):
-    copy, _, _ = built_with_fixture
-    site = copy / "_build" / "html"
+    copy, site = built_with_fixture[0], site_of(built_with_fixture)
     texts = []
     for docname in registry.chapter_pages(copy, chapters.chapter(9, copy / "chapters")):
         main = article(site, docname)
@@ -288,26 +299,29 @@ def test_every_sentence_of_the_manuscript_is_in_the_site(built_with_fixture):
                 assert normalise(sentence) in text, sentence
 
 
-def japan_pages(site: Path) -> dict[str, str]:
-    """Japan's chapter pages as a reader sees them: text, captions and numbers."""
-    japan = chapters.chapter(2)
-    return {docname: normalise(article(site, docname).get_text(" "))
-            for docname in registry.chapter_pages(ROOT, japan)}
+def japan_pages(site: Path) -> dict[str, tuple[str, list[str]]]:
+    """Japan's chapter pages as a reader sees them: the text (captions and numbers included) and
+    the charts' specifications (their element ids aside)."""
+    pages = {}
+    for docname in registry.chapter_pages(ROOT, chapters.chapter(2)):
+        main = article(site, docname)
+        charts = [re.sub(r"chart-[0-9a-f]+", "chart-id", script.extract().get_text()) for script in main.select("script")]
+        pages[docname] = (normalise(main.get_text(" ")), charts)
+    return pages
 
 
 def test_japan_reads_the_same_before_and_after(built_with_fixture):
-    copy, _, built_book = built_with_fixture
-    before, after = japan_pages(built_book.site), japan_pages(copy / "_build" / "html")
+    before, after = japan_pages(built_with_fixture[2].site), japan_pages(site_of(built_with_fixture))
     assert before.keys() == after.keys()
     for docname in before:
         assert after[docname] == before[docname], f"{docname} changed when chapter 9 was added"
 
 
 def test_no_row_of_the_new_chapter_is_in_a_japan_chart(built_with_fixture):
-    copy, _, _ = built_with_fixture
+    site = site_of(built_with_fixture)
     # the row ids and the facts' titles (all "Testland fixture: ..."); the navigation names Testland
     rows = [line.split(",", 1)[0] for line in FIXTURE_ROWS.read_text(encoding="utf-8").splitlines()]
     for docname in registry.chapter_pages(ROOT, chapters.chapter(2)):
-        html = (copy / "_build" / "html" / f"{docname}.html").read_text(encoding="utf-8")
+        html = (site / f"{docname}.html").read_text(encoding="utf-8")
         leaked = [row for row in rows if row in html] + (["Testland fixture"] if "Testland fixture" in html else [])
         assert not leaked, f"{docname} shows the fixture's rows {leaked}"

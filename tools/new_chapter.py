@@ -89,9 +89,9 @@ rows = evidence.load_evidence()
 ```"""
 ROWS_CELL = """\
 ```{{code-cell}} ipython3
-section_rows = evidence.section_rows(rows, {number}, "{section}")
-glue("{section}-row-count", len(section_rows), display=False)
-glue_table("{section}-rows", evidence_table(section_rows))
+section_evidence = evidence.section_rows(rows, {number}, "{section}")
+glue("{section}-row-count", len(section_evidence), display=False)
+glue_table("{section}-rows", evidence_table(section_evidence))
 ```"""
 FIGURE_CELL = """\
 ```{{code-cell}} ipython3

@@ -169,6 +169,9 @@ def read_manuscript(path: Path) -> Manuscript:
                 raise ManuscriptError(path, line_number, f"FIGURE {figure.group(1)}.{figure.group(2)} in chapter "
                                                          f"{number}: a figure of this chapter is numbered {number}.k")
             kinds.append("figure")
+        elif text.startswith("FIGURE"):
+            raise ManuscriptError(path, line_number, f"a figure line must read “FIGURE {number}.k.Caption”, "
+                                                     f"found “{text[:40]}”")
         else:
             kinds.append("heading" if is_heading(text) else "paragraph")
     paragraphs = mark_footnotes(path, [entry for entry, kind in zip(body, kinds) if kind == "paragraph"])
