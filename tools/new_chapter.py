@@ -38,7 +38,7 @@ import yaml
 from startup_capitalism import paths, registry
 from startup_capitalism.chapters import BACK_MATTER_PAGES, OPENING_PAGE, Chapter, ChapterError, all_chapters
 from startup_capitalism.manuscript import (
-    OPENING_SECTION, THEMATIC_ANALYSIS, THEMATIC_SECTIONS, Figure, Manuscript, ManuscriptError, Page,
+    OPENING_SECTION, STANDARD_SECTIONS, THEMATIC_ANALYSIS, THEMATIC_SECTIONS, Figure, Manuscript, ManuscriptError, Page,
     read_manuscript, read_opening,
 )
 
@@ -160,9 +160,11 @@ def render_back_matter(chapter: Chapter, name: str) -> str:
 
 
 def notebook_title(page: Page) -> str:
+    """"the opening", "firm size" for the standard sections (as the first notebooks say); other
+    pages by their heading."""
     if page.section in (OPENING_SECTION, "antecedents"):
         return f"the {page.section}"
-    if page.section == THEMATIC_ANALYSIS or page.section in THEMATIC_SECTIONS or page.section == "continuity-and-change":
+    if page.section in (section for section, _ in STANDARD_SECTIONS):
         return page.section.replace("-", " ")
     return page.heading
 

@@ -16,7 +16,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-OPENING_SECTION = "opening"
+from .chapters import OPENING_SECTION
+
 THEMATIC_ANALYSIS = "thematic-analysis"
 # The book's standard sections, in the order a chapter gives them: (section, heading pattern).
 # `{country}` stands for the chapter's country. The thematic sections sit under Thematic Analysis.
