@@ -301,7 +301,7 @@ def test_approximate_amounts_are_qualified_and_stated_magnitudes_recorded():
 
 
 def test_citations_borrowed_from_a_neighbouring_clause_are_gone():
-    for row_id in ("jp-fin-60", "jp-sp-06", "jp-fin-52", "jp-inn-04", "jp-inn-05", "jp-inn-06"):
+    for row_id in ("jp-fin-60", "jp-sp-06", "jp-fin-51", "jp-fin-52", "jp-inn-04", "jp-inn-05", "jp-inn-06"):
         assert pd.isna(row(row_id)["citation"]), row_id
     assert row("jp-fin-59")["citation"] == "Economist 2018c"
     assert pd.isna(row("jp-fin-60")["geography"])

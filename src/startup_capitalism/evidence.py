@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -379,21 +378,3 @@ def section_rows(rows: pd.DataFrame, section: str) -> pd.DataFrame:
         raise KeyError(f"unknown section {section!r}; the data package knows {', '.join(known)}")
     return rows[rows["section"] == section]
 
-
-# a parenthetical citation: a parenthesis holding a year or an interview
-PARENTHETICAL_CITATION = re.compile(r"\(([^()]*?(?:\d{4}[a-z]?|interview)[^()]*)\)")
-# what may stand between a quote and the citation closing it: closing quotes, spaces
-CITATION_GAP = re.compile(r"[”’\"' ]*")
-
-
-def attached_citations(quote: str, paragraph: str) -> list[str]:
-    """The parenthetical citations the text attaches to `quote`: inside it or right after it."""
-    found = [match.group(1) for match in PARENTHETICAL_CITATION.finditer(quote)]
-    start = paragraph.find(quote)
-    if start >= 0:
-        after = paragraph[start + len(quote):]
-        after = after[CITATION_GAP.match(after).end():]
-        following = PARENTHETICAL_CITATION.match(after)
-        if following:
-            found.append(following.group(1))
-    return found
