@@ -171,13 +171,15 @@ def parse_csv_text(raw: bytes, shown: str, expected_columns: list[str]) -> tuple
     if not body:
         problems.append(Problem(shown, 1, "", "the header has no data rows under it"))
     for row, line in zip(body, body_lines):
+        row_id = row[0] if row and header[0] == "id" else ""
         if row == []:
             problems.append(Problem(shown, line, "", "empty line: remove it"))
         elif len(row) < len(header):
-            problems.append(Problem(shown, line, "", f"short row: {len(row)} fields, the header has {len(header)}"))
+            problems.append(Problem(shown, line, "", f"short row: {len(row)} fields, the header has {len(header)}",
+                                    row_id))
         elif len(row) > len(header):
             problems.append(Problem(shown, line, "", f"long row: {len(row)} fields, the header has {len(header)} "
-                                    "(an unquoted comma inside a field?)"))
+                                    "(an unquoted comma inside a field?)", row_id))
     if problems:
         return None, problems
     return ParsedCsv(header, body, body_lines), []
