@@ -249,9 +249,8 @@ def marked_difference(quote: str, paragraphs: tuple[str, ...]) -> str:
     blocks = SequenceMatcher(None, quote, best_paragraph, autojunk=False).get_matching_blocks()
     first = next(block for block in blocks if block.size >= min(8, best_size))
     start = first.b - first.a
-    passage = best_paragraph[max(start, 0): start + len(quote)]
-    if start < 0:
-        passage = " " * -start + passage
+    # where the quote starts before the paragraph does (words added in front), pad so positions match
+    passage = " " * max(-start, 0) + best_paragraph[max(start, 0): start + len(quote)]
     at = next((i for i, (a, b) in enumerate(zip(quote, passage)) if a != b), min(len(quote), len(passage)))
 
     def mark(text: str) -> str:
@@ -260,7 +259,7 @@ def marked_difference(quote: str, paragraphs: tuple[str, ...]) -> str:
         return f"{before}⟦{text[at: at + 1] or '(end)'}⟧{after}"
 
     return (f"the closest passage differs at character {at + 1} (marked ⟦ ⟧): "
-            f"quote {mark(quote)!r}, page {mark(passage.strip() if start < 0 else passage)!r}")
+            f"quote {mark(quote)!r}, page {mark(passage)!r}")
 
 
 def other_pages_holding(quote: str, own: Path | None, context: Context) -> list[str]:
