@@ -6,6 +6,7 @@ PYTHON      ?= python3
 VENV        := .venv
 BIN         := $(VENV)/bin
 EVIDENCE    ?= data/evidence.csv
+ACTORS      ?= data/actors.csv
 SCORES      ?= data/figure-2-1-scores.csv
 SITE        := _build/html
 # the public repository, for the site's repository and Binder buttons (see README)
@@ -35,8 +36,8 @@ system-deps:
 
 # --- data ----------------------------------------------------------------------------------
 validate: deps
-	@echo "==> [validate] checking $(EVIDENCE) and $(SCORES)"
-	@$(BIN)/python -m startup_capitalism.validate --evidence $(EVIDENCE) --scores $(SCORES)
+	@echo "==> [validate] checking $(EVIDENCE), $(ACTORS) and $(SCORES)"
+	@$(BIN)/python -m startup_capitalism.validate --evidence $(EVIDENCE) --actors $(ACTORS) --scores $(SCORES)
 
 # --- a new chapter -------------------------------------------------------------------------
 # `make chapter MANUSCRIPT=path/to/file.txt`: import an authors' manuscript as a new chapter

@@ -67,7 +67,7 @@ def test_a_prose_edit_executes_no_notebook(scratch_book):
 def test_a_data_edit_executes_the_notebooks_that_read_it_and_changes_the_chart(scratch_book):
     data = scratch_book / "data" / "evidence.csv"
     row = next(line for line in data.read_text(encoding="utf-8").splitlines() if "Average job tenure in Japan" in line)
-    with edited(data, row, row.replace(",12.5,years,", ",13.75,years,")):
+    with edited(data, row, row.replace(",12.5,exact,years,", ",13.75,exact,years,")):
         log = build(scratch_book)
         executed = EXECUTED.findall(log)
         print("executed:", *executed, sep="\n  ")

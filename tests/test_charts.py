@@ -166,3 +166,30 @@ def test_quantities_are_formatted_in_code(value, unit, expected):
     from startup_capitalism import fmt
 
     assert fmt.quantity(value, unit) == expected
+
+
+@pytest.mark.parametrize("value,unit,qualifier,expected", [
+    (5, "percent", "nearly", "nearly 5%"), (2, "percent", "just over", "just over 2%"), (20, "percent", "exact", "20%"),
+    (1e7, "money, currency not stated", "order of magnitude", "of the order of 10 million (currency not stated)"),
+])
+def test_qualified_amounts_say_how_exact_they_are(value, unit, qualifier, expected):
+    from startup_capitalism import fmt
+
+    assert fmt.quantity(value, unit, qualifier) == expected
+
+
+def test_an_open_period_is_labelled_as_running_on():
+    from startup_capitalism import fmt
+
+    rows = evidence.load_evidence().set_index("id")
+    assert fmt.date_label(rows.loc["jp-emp-01"].to_dict()) == "1990s onward"
+    assert fmt.date_label(rows.loc["jp-ant-31"].to_dict()) == "1980s"
+
+
+def test_tables_name_actors_by_canonical_name_and_tooltips_keep_the_texts_wording():
+    from startup_capitalism.tables import evidence_table
+
+    kishida = ROWS[ROWS["actor_id"] == "kishida-government"]
+    assert kishida["actor"].nunique() > 1
+    assert set(evidence_table(kishida)["Actor"]) == {"Kishida government"}
+    assert set(charts.chart_rows(kishida)["actor_label"]) == set(kishida["actor"])

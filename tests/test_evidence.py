@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import shutil
 import subprocess
 import sys
 
@@ -14,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from startup_capitalism import evidence, paths
-from startup_capitalism.evidence import EVIDENCE_RESOURCE, validate_file
+from startup_capitalism.evidence import ACTORS_RESOURCE, EVIDENCE_RESOURCE, validate_file
 
 HEADER = [field["name"] for field in evidence.schema_fields(EVIDENCE_RESOURCE)]
 REAL_LINES = paths.EVIDENCE_CSV.read_text(encoding="utf-8").splitlines()
@@ -35,6 +37,13 @@ def with_change(**changes) -> list[dict]:
     """Three real rows, the second (line 3) with `changes` applied."""
     rows = real_rows()
     rows[1].update(changes)
+    return rows
+
+
+def with_repeat(**changes) -> list[dict]:
+    """Three real rows and, on line 5, a copy of the second (line 3) under a new id with `changes`."""
+    rows = real_rows()
+    rows.append({**rows[1], "id": "jp-op-99", **changes})
     return rows
 
 
@@ -73,7 +82,7 @@ MALFORMED = [
     ("unknown column", _text(HEADER_LINE + ",colour\n"), 1, "colour: unknown column"),
     ("non-UTF-8 bytes", _bytes((HEADER_LINE + "\n" + REAL_LINES[1] + "\n").encode() + b"jp-op-99,2,Japan,op\xe9ning\n"), 3,
      "not UTF-8"),
-    ("duplicate id", _rows(with_change(id=real_rows()[0]["id"])), 3, "duplicate"),
+    ("duplicate id", _rows(with_change(id=real_rows()[0]["id"])), 3, "id: duplicate id 'jp-op-01': line 2 already has it"),
     ("year out of range", _rows(with_change(year="2150")), 3, "year"),
     ("year_end before year", _rows(with_change(year="2018", year_end="2010", date_precision="year")), 3, "is before year"),
     ("unit without value", _rows(with_change(value="", unit="percent")), 3, "a unit needs a number"),
@@ -87,6 +96,41 @@ MALFORMED = [
     ("citation not in the paragraph", _rows(with_change(citation="Nobody 1999, 1")), 3, "not in the quote's paragraph"),
     ("precision without year", _rows(with_change(year="", month="", day="", year_end="", date_precision="year")), 3,
      "date_precision"),
+    # issue 12: actors, dates, amounts, one row per fact
+    ("unknown actor id", _rows(with_change(actor_id="nobody-at-all")), 3, "actor_id: row jp-op-02: unknown actor 'nobody-at-all'"),
+    ("actor wording not a form of its actor", _rows(with_change(actor="Seko")), 3, "'Seko' is not one of the forms"),
+    ("actor without actor_id", _rows(with_change(actor_id="")), 3, "actor_id: row jp-op-02: empty, but actor"),
+    ("decade without year_end", _rows(with_change(year="1990", month="", day="", year_end="", date_precision="decade")), 3,
+     "year_end: row jp-op-02: empty, but date_precision is 'decade'"),
+    ("period without year_end", _rows(with_change(year="2000", month="", day="", year_end="", date_precision="approximate")),
+     3, "an approximate period needs its last year"),
+    ("decade not ten years", _rows(with_change(year="1990", month="", day="", year_end="1995", date_precision="decade")), 3,
+     "a decade runs from a year ending in 0"),
+    ("year_end without year", _rows(with_change(year="", month="", day="", year_end="2027", date_precision="")), 3,
+     "year_end: row jp-op-02: 2027 is given but year is empty"),
+    ("open period without year", _rows(with_change(year="", month="", day="", date_precision="", open_ended="true")), 3,
+     "open_ended: row jp-op-02: true, but year is empty"),
+    ("open_ended not true or false", _rows(with_change(open_ended="yes")), 3, "open_ended must be true, false or empty"),
+    ("qualifier not in the list", _rows(with_change(value="3", unit="percent", value_qualifier="roughly")), 3,
+     "value_qualifier: row jp-op-02: 'roughly' is not an allowed value_qualifier"),
+    ("value without qualifier", _rows(with_change(value="3", unit="percent", value_qualifier="")), 3,
+     "say how the text qualifies it"),
+    ("duplicate fact without same_fact_as", _rows(with_repeat()), 5,
+     "same_fact_as: row jp-op-99: same quote, date and title as row 'jp-op-02' (line 3)"),
+    ("same_fact_as naming no row", _rows(with_change(same_fact_as="jp-op-98")), 3, "unknown row 'jp-op-98'"),
+    ("same_fact_as naming itself", _rows(with_change(same_fact_as="jp-op-02")), 3, "points to the row itself"),
+    ("same_fact_as naming a repeat", _rows(with_repeat(same_fact_as="jp-op-02") + [{**real_rows()[2], "id": "jp-op-98", "same_fact_as": "jp-op-99"}]),
+     6, "'jp-op-99' (line 5) itself points to 'jp-op-02'"),
+    # issue 10: messages a person can act on
+    ("year with a letter", _rows(with_change(year="20I8")), 3,
+     "year: row jp-op-02: year must be a whole number such as 2018, got '20I8'"),
+    ("value with a comma", _rows(with_change(value="1,000", unit="entrepreneurs", value_qualifier="exact")), 3,
+     "value must be a plain number"),
+    ("quote on another section's page", _rows(with_change(section="finance")), 3,
+     "found only in chapters/02-japan/index.md (chapter 2, section 'opening'), not in its own section page "
+     "chapters/02-japan/finance.md"),
+    ("quote with a typo", _rows(with_change(quote=real_rows()[1]["quote"].replace("Trade, and", "Trade and"))), 3,
+     "quote: row jp-op-02: not found verbatim in its section page chapters/02-japan/index.md; the closest passage differs at character"),
     ("empty line inside the data", _text(HEADER_LINE + "\n" + REAL_LINES[1] + "\n\n" + REAL_LINES[2] + "\n"), 3,
      "empty line"),
 ]
@@ -132,16 +176,137 @@ def test_make_validate_passes_on_the_real_data():
 
 def test_a_prose_edit_that_breaks_a_quote_is_caught(tmp_path):
     chapters = tmp_path / "chapters"
-    chapters.mkdir()
-    page = (paths.CHAPTERS_DIR / "02-japan" / "employment.md").read_text(encoding="utf-8")
-    (chapters / "employment.md").write_text(page.replace("12.5 years", "12.6 years"), encoding="utf-8")
+    shutil.copytree(paths.CHAPTERS_DIR, chapters)
+    page = chapters / "02-japan" / "employment.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("12.5 years", "12.6 years"), encoding="utf-8")
     tenure = [r for r in csv.DictReader(io.StringIO(paths.EVIDENCE_CSV.read_text(encoding="utf-8")))
               if "12.5 years" in r["quote"]]
     assert tenure
     path = tmp_path / "evidence.csv"
     write_rows(path, tenure)
     _, problems = validate_file(path, EVIDENCE_RESOURCE, chapters_dir=chapters)
-    assert any("not found verbatim" in str(p) for p in problems)
+    messages = [str(p) for p in problems if p.column == "quote"]
+    assert len(messages) == len(tenure)
+    for row, message in zip(tenure, messages):
+        assert f"row {row['id']}: not found verbatim in its section page" in message
+        # the first differing character is marked in both the quote and the page
+        assert "12.⟦5⟧ years" in message and "12.⟦6⟧ years" in message
+        position = int(re.search(r"differs at character (\d+)", message).group(1))
+        assert row["quote"][position - 1] == "5" and row["quote"][: position - 1].endswith("12.")
+
+
+def test_a_duplicate_id_is_reported_once(tmp_path):
+    path = tmp_path / "evidence.csv"
+    write_rows(path, with_change(id=real_rows()[0]["id"]))
+    assert [p for p in problems_of(path) if "duplicate" in p] == [f"{path}:3: id: duplicate id 'jp-op-01': line 2 already has it"]
+
+
+def test_every_message_about_a_row_names_its_id(tmp_path):
+    path = tmp_path / "evidence.csv"
+    write_rows(path, with_change(year="2150", value="", unit="percent", actor_id="nobody", quote="Not in the book."))
+    problems = problems_of(path)
+    assert len(problems) >= 4
+    assert all(p.startswith(f"{path}:3: ") and ": row jp-op-02: " in p for p in problems), problems
+
+
+def write_actors(path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["id", "name", "type", "forms"])
+        writer.writerows(rows)
+
+
+def test_an_actor_with_two_types_is_rejected(tmp_path):
+    path = tmp_path / "actors.csv"
+    write_actors(path, [["renault", "Renault", "big business", "Renault"],
+                        ["renault", "Renault", "foreign", "Renault SA"]])
+    _, problems = validate_file(path, ACTORS_RESOURCE)
+    assert f"{path}:3: type: row renault: actor 'renault' has two types: 'big business' on line 2 and 'foreign' here; " \
+           "an actor has one type" in [str(p) for p in problems]
+
+
+def test_a_form_naming_two_actors_is_rejected(tmp_path):
+    path = tmp_path / "actors.csv"
+    write_actors(path, [["diet", "National Diet", "central government", "Diet"],
+                        ["the-diet", "The Diet", "central government", "the Diet | Diet"]])
+    _, problems = validate_file(path, ACTORS_RESOURCE)
+    assert any(str(p).startswith(f"{path}:3: forms: ") and "'Diet' is already a form of 'diet' (line 2)" in str(p)
+               for p in problems), problems
+
+
+def test_make_validate_names_an_unknown_actor(tmp_path):
+    bad = tmp_path / "bad.csv"
+    write_rows(bad, with_change(actor_id="nobody-at-all"))
+    result = subprocess.run(["make", "-s", "validate", f"EVIDENCE={bad}"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert f"{bad}:3: actor_id: row jp-op-02: unknown actor 'nobody-at-all'" in result.stderr
+
+
+# --- issue 12: the real data says what it means ---------------------------------------------
+
+EVERY_ROW = evidence.load_evidence(every_row=True)
+REPEATED_FACTS = {"jp-fs-28": "jp-op-02", "jp-fs-29": "jp-op-03", "jp-sp-18": "jp-fin-50", "jp-cc-03": "jp-ant-21",
+                  "jp-fin-22": "jp-fs-38"}
+
+
+def row(row_id: str) -> dict:
+    return EVERY_ROW.set_index("id").loc[row_id].to_dict()
+
+
+def test_every_kishida_row_refers_to_one_actor():
+    kishida = EVERY_ROW[EVERY_ROW["actor"].str.contains("Kishida", na=False)]
+    assert len(kishida) >= 5
+    assert kishida["actor_id"].nunique() == 1
+    assert set(kishida["actor_name"]) == {"Kishida government"}
+
+
+def test_each_actor_has_one_type_and_each_text_form_one_actor():
+    actors = evidence.load_actors()
+    assert actors["id"].is_unique
+    forms = [form for cell in actors["forms"] for form in cell.split(" | ")]
+    assert len(forms) == len(set(forms))
+    assert set(EVERY_ROW["actor"].dropna()) <= set(forms)
+    assert {row("jp-fin-11")["actor_type"], row("jp-fs-34")["actor_type"]} == {"bank or financial institution",
+                                                                               "central government"}
+    assert row("jp-emp-24")["actor_type"] != "academia or media"
+    assert row("jp-fin-33")["actor_type"] == "big business"
+
+
+def test_the_five_repeated_facts_count_once():
+    facts = evidence.load_evidence()
+    for repeat, first in REPEATED_FACTS.items():
+        assert row(repeat)["same_fact_as"] == first
+        assert repeat not in set(facts["id"]) and first in set(facts["id"])
+    assert len(facts) == len(EVERY_ROW) - len(REPEATED_FACTS)
+    assert set(EVERY_ROW["same_fact_as"].dropna()) == set(REPEATED_FACTS.values())
+
+
+def test_no_period_lacks_year_end_and_open_periods_are_coded_one_way():
+    periods = EVERY_ROW[EVERY_ROW["date_precision"].isin(["decade", "approximate"])]
+    assert periods["year_end"].notna().all()
+    assert EVERY_ROW[EVERY_ROW["year_end"].notna()]["year"].notna().all()
+    since_the_1990s = EVERY_ROW[EVERY_ROW["quote"].str.contains("since the 1990s")]
+    assert len(since_the_1990s) == 3
+    assert {(r["year"], r["year_end"], r["date_precision"], r["open_ended"])
+            for r in since_the_1990s.to_dict("records")} == {(1990, 1999, "decade", True)}
+
+
+def test_approximate_amounts_are_qualified_and_stated_magnitudes_recorded():
+    assert (row("jp-emp-05")["value"], row("jp-emp-05")["value_qualifier"]) == (2, "just over")
+    assert (row("jp-emp-06")["value"], row("jp-emp-06")["value_qualifier"]) == (5, "nearly")
+    assert row("jp-fin-50")["value_qualifier"] == "order of magnitude" and row("jp-fin-50")["value"] == 1e7
+    assert row("jp-emp-38")["value_qualifier"] == "order of magnitude" and row("jp-emp-38")["unit"] == "entrepreneurs"
+    valued = EVERY_ROW[EVERY_ROW["value"].notna()]
+    assert valued["value_qualifier"].notna().all()
+
+
+def test_citations_borrowed_from_a_neighbouring_clause_are_gone():
+    for row_id in ("jp-fin-60", "jp-sp-06", "jp-fin-51", "jp-fin-52", "jp-inn-04", "jp-inn-05", "jp-inn-06"):
+        assert pd.isna(row(row_id)["citation"]), row_id
+    assert row("jp-fin-59")["citation"] == "Economist 2018c"
+    assert pd.isna(row("jp-fin-60")["geography"])
+    assert "led to" not in row("jp-sp-02")["title"]
+    assert not EVERY_ROW["title"].str.contains("'", regex=False).any()
 
 
 def test_loaded_frames_are_typed():

@@ -72,7 +72,7 @@ def chart_rows(frame: pd.DataFrame) -> pd.DataFrame:
     rows["actor_label"] = rows["actor"].astype("string").fillna("not named in the text")
     rows["citation_label"] = rows["citation"].astype("string").fillna("no citation in the passage")
     if "value" in rows:
-        rows["quantity"] = [fmt.quantity(v, u) for v, u in zip(rows["value"], rows["unit"])]
+        rows["quantity"] = [fmt.quantity(v, u, q) for v, u, q in zip(rows["value"], rows["unit"], rows["value_qualifier"])]
     plain = rows.astype(object)
     return plain.where(rows.notna(), None)
 

@@ -5,14 +5,15 @@ Validation runs in three passes, each reporting every problem it finds as a loca
 
 1. the file as text: present, not empty, UTF-8, comma-delimited, well-quoted, rows as long as the
    header, the header's columns those of the data package;
-2. the data package's Table Schema (types, required cells, allowed values, ranges, primary key),
-   checked by Frictionless;
-3. the chapter's own rules: `year_end` not before `year`, a value wherever a unit is given, a date
-   precision that matches the date, each quote found verbatim in the current chapter text and each
-   citation in the quote's paragraph.
+2. the data package's Table Schema (types, required cells, allowed values, ranges), checked by
+   Frictionless and said in plain words, and each primary key once (a repeat names the line of
+   the first);
+3. the chapter's own rules (`evidence_rules`): dates, amounts, actors, each quote on its own
+   chapter's section page, one row per fact; for the actors table, one type per actor.
 
-`load_evidence()` and `load_scores()` return typed DataFrames, or raise `EvidenceError` listing
-every problem.
+Every message about a row names its id. `load_evidence()` (one row per fact, with each actor's
+canonical name and type), `load_actors()` and `load_scores()` return typed DataFrames, or raise
+`EvidenceError` listing every problem.
 """
 
 from __future__ import annotations
@@ -20,34 +21,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import evidence_rules, paths
+from .evidence_rules import Context, chapter_paragraphs  # noqa: F401 - chapter_paragraphs is public API
+from .problems import Problem
 
 EVIDENCE_RESOURCE = "evidence"
+ACTORS_RESOURCE = "actors"
 SCORES_RESOURCE = "figure-2-1-scores"
-FOOTNOTE_REFERENCE = re.compile(r"\[\^\d+\]")
-# what the chapter pages add to the authors' text, removed before quotes are looked up: directive
-# blocks (the edition's figures, tables and captions), labels, headings, footnote definitions
-DIRECTIVE_BLOCK = re.compile(r"^```.*?^```[ \t]*$", flags=re.M | re.S)
-PAGE_MARKUP_LINE = re.compile(r"^(\(.*\)=|#+ |\[\^\d+\]:)")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+# the kind of number each integer column holds, for messages in plain words
+WHOLE_NUMBER_EXAMPLES = {"year": "2018", "year_end": "2027", "month": "9 for September", "day": "25", "chapter": "2",
+                         "score": "3"}
 
 
 class EvidenceError(ValueError):
@@ -182,13 +171,15 @@ def parse_csv_text(raw: bytes, shown: str, expected_columns: list[str]) -> tuple
     if not body:
         problems.append(Problem(shown, 1, "", "the header has no data rows under it"))
     for row, line in zip(body, body_lines):
+        row_id = row[0] if row and header[0] == "id" else ""
         if row == []:
             problems.append(Problem(shown, line, "", "empty line: remove it"))
         elif len(row) < len(header):
-            problems.append(Problem(shown, line, "", f"short row: {len(row)} fields, the header has {len(header)}"))
+            problems.append(Problem(shown, line, "", f"short row: {len(row)} fields, the header has {len(header)}",
+                                    row_id))
         elif len(row) > len(header):
             problems.append(Problem(shown, line, "", f"long row: {len(row)} fields, the header has {len(header)} "
-                                    "(an unquoted comma inside a field?)"))
+                                    "(an unquoted comma inside a field?)", row_id))
     if problems:
         return None, problems
     return ParsedCsv(header, body, body_lines), []
@@ -198,94 +189,125 @@ def parse_csv_text(raw: bytes, shown: str, expected_columns: list[str]) -> tuple
 # Pass 2: the Table Schema, by Frictionless
 
 
+def _plain_type_message(field: dict, cell: str) -> str:
+    name, kind = field["name"], field["type"]
+    if kind == "integer":
+        return f"{name} must be a whole number such as {WHOLE_NUMBER_EXAMPLES.get(name, '3')}, got {cell!r}"
+    if kind == "number":
+        return f"{name} must be a plain number such as 1500000000000 or 21.1 (no commas, units or words), got {cell!r}"
+    if kind == "boolean":
+        return f"{name} must be true, false or empty, got {cell!r}"
+    return f"{name} must be a {kind}, got {cell!r}"
+
+
+def _plain_constraint_message(field: dict, note: str, cell: str) -> str:
+    name, constraints = field["name"], field.get("constraints", {})
+    constraint = note.split('"')[1] if note.count('"') >= 2 else ""
+    if constraint == "required":
+        return "empty: this column is required"
+    if constraint == "enum":
+        allowed = "; ".join(constraints["enum"])
+        return f"{cell!r} is not an allowed {name}; use one of: {allowed}"
+    if constraint in ("minimum", "maximum"):
+        bound = constraints[constraint]
+        return f"{cell} is {'below the minimum' if constraint == 'minimum' else 'above the maximum'} {bound}"
+    if constraint == "maxLength":
+        return f"{len(cell)} characters long; at most {constraints['maxLength']} are allowed"
+    if constraint == "pattern":
+        return f"{cell!r} is not of the required form (pattern {constraints['pattern']})"
+    return f"{cell!r}: {note}"
+
+
+def _checkable_schema(descriptor: dict) -> dict:
+    """The schema Frictionless checks: keys (checked below, naming the first line) and foreign
+    keys (checked by the rules, which know the other table) left out."""
+    schema = json.loads(json.dumps(descriptor["schema"]))
+    schema.pop("primaryKey", None)
+    schema.pop("foreignKeys", None)
+    for field in schema["fields"]:
+        field.get("constraints", {}).pop("unique", None)
+    return schema
+
+
+def _key_problems(parsed: ParsedCsv, descriptor: dict, shown: str) -> list[Problem]:
+    """Each repeated primary key once, naming the line that has it first."""
+    key = descriptor["schema"].get("primaryKey", [])
+    positions = [parsed.header.index(column) for column in key]
+    first_line: dict[tuple, int] = {}
+    problems = []
+    for row, line in zip(parsed.rows, parsed.lines):
+        value = tuple(row[position] for position in positions)
+        if value in first_line:
+            shown_key = ", ".join(f"{column} {cell!r}" for column, cell in zip(key, value))
+            problems.append(Problem(shown, line, ",".join(key),
+                                    f"duplicate {shown_key}: line {first_line[value]} already has it"))
+        else:
+            first_line[value] = line
+    return problems
+
+
 def check_schema(parsed: ParsedCsv, resource_name: str, shown: str) -> list[Problem]:
     from frictionless import Resource, Schema
 
     descriptor = resource_descriptor(resource_name)
+    fields = {field["name"]: field for field in descriptor["schema"]["fields"]}
     table = [parsed.header] + parsed.rows
-    resource = Resource(data=table, schema=Schema.from_descriptor(descriptor["schema"]))
+    resource = Resource(data=table, schema=Schema.from_descriptor(_checkable_schema(descriptor)))
     report = resource.validate()
+    id_position = parsed.header.index("id") if "id" in parsed.header else None
     problems = []
     for error in report.flatten(["type", "rowNumber", "fieldName", "note", "cell", "message"]):
         error_type, row_number, field_name, note, cell, message = error
-        line = parsed.lines[row_number - 2] if row_number and row_number >= 2 else 1
-        if error_type == "primary-key":
-            problems.append(Problem(shown, line, ",".join(descriptor["schema"]["primaryKey"]),
-                                    f"duplicate key: {note}"))
+        row = parsed.rows[row_number - 2] if row_number and row_number >= 2 else None
+        line = parsed.lines[row_number - 2] if row is not None else 1
+        row_id = row[id_position] if row is not None and id_position is not None else ""
+        cell = "" if cell is None else str(cell)
+        if field_name and error_type == "type-error":
+            problems.append(Problem(shown, line, field_name, _plain_type_message(fields[field_name], cell), row_id))
+        elif field_name and error_type == "constraint-error":
+            problems.append(Problem(shown, line, field_name,
+                                    _plain_constraint_message(fields[field_name], note, cell), row_id))
         elif field_name:
-            shown_cell = f"{cell!r}" if cell not in (None, "") else "empty"
-            problems.append(Problem(shown, line, field_name, f"{shown_cell}: {note}"))
+            problems.append(Problem(shown, line, field_name, f"{cell!r}: {note}", row_id))
         else:
-            problems.append(Problem(shown, line, "", message))
-    return problems
+            problems.append(Problem(shown, line, "", message, row_id))
+    return problems + _key_problems(parsed, descriptor, shown)
 
 
 # ---------------------------------------------------------------------------------------------
 # Pass 3: the chapter's rules
 
 
-def chapter_paragraphs(chapters_dir: Path = paths.CHAPTERS_DIR) -> tuple[str, ...]:
-    """The authors' paragraphs as they stand in the chapter pages now, markup removed."""
-    paragraphs = []
-    for page in sorted(chapters_dir.rglob("*.md")):
-        for block in DIRECTIVE_BLOCK.sub("", page.read_text(encoding="utf-8")).split("\n\n"):
-            lines = [line for line in block.splitlines() if not PAGE_MARKUP_LINE.match(line)]
-            text = FOOTNOTE_REFERENCE.sub("", " ".join(lines)).strip()
-            if text:
-                paragraphs.append(text)
-    return tuple(paragraphs)
+def _read_actors(actors_path: Path) -> tuple[dict | None, str]:
+    """The actors table for checking `actor_id`, or None when it cannot be read (its own
+    validation reports why)."""
+    shown = _display_path(actors_path)
+    if not actors_path.is_file():
+        return None, shown
+    expected = [field["name"] for field in schema_fields(ACTORS_RESOURCE)]
+    parsed, _ = parse_csv_text(actors_path.read_bytes(), shown, expected)
+    if parsed is None:
+        return None, shown
+    return evidence_rules.read_actors(parsed.header, parsed.rows, parsed.lines), shown
 
 
-def _rule_problems(record: dict, line: int, shown: str, paragraphs: tuple[str, ...]) -> list[Problem]:
-    problems = []
-
-    def bad(column: str, message: str) -> None:
-        problems.append(Problem(shown, line, column, message))
-
-    def blank(column: str) -> bool:
-        return record.get(column, "") == ""
-
-    if "year_end" in record and not blank("year_end") and not blank("year"):
-        if record["year_end"].isdigit() and record["year"].isdigit() and int(record["year_end"]) < int(record["year"]):
-            bad("year_end", f"{record['year_end']} is before year {record['year']}")
-    if "unit" in record:
-        if not blank("unit") and blank("value"):
-            bad("value", f"empty, but unit {record['unit']!r} is given: a unit needs a number")
-        if blank("unit") and not blank("value"):
-            bad("unit", f"empty, but value {record['value']!r} is given: say what it counts")
-    if "date_precision" in record:
-        if blank("year") != blank("date_precision"):
-            bad("date_precision", "must be given exactly when year is")
-        precision = record["date_precision"]
-        if precision == "day" and (blank("month") or blank("day")):
-            bad("date_precision", "'day' needs month and day")
-        if precision == "month" and blank("month"):
-            bad("date_precision", "'month' needs month")
-        if not blank("day") and blank("month"):
-            bad("day", "a day without a month")
-    quote = record.get("quote", "")
-    if quote:
-        holding = [paragraph for paragraph in paragraphs if quote in paragraph]
-        if not holding:
-            bad("quote", f"not found verbatim in the chapter text: {quote[:60]!r}…")
-        elif not blank("citation") and not any(record["citation"] in paragraph for paragraph in holding):
-            bad("citation", f"{record['citation']!r} is not in the quote's paragraph")
-    return problems
-
-
-def check_rules(parsed: ParsedCsv, shown: str, chapters_dir: Path = paths.CHAPTERS_DIR) -> list[Problem]:
-    paragraphs = chapter_paragraphs(chapters_dir)
-    problems = []
-    for row, line in zip(parsed.rows, parsed.lines):
-        problems += _rule_problems(dict(zip(parsed.header, row)), line, shown, paragraphs)
-    return problems
+def check_rules(parsed: ParsedCsv, resource_name: str, shown: str, chapters_dir: Path = paths.CHAPTERS_DIR,
+                actors_path: Path = paths.ACTORS_CSV) -> list[Problem]:
+    if resource_name == ACTORS_RESOURCE:
+        return evidence_rules.check_actor_rules(parsed.header, parsed.rows, parsed.lines, shown)
+    if resource_name != EVIDENCE_RESOURCE:
+        return []
+    actors, actors_shown = _read_actors(actors_path)
+    context = Context(shown, chapters_dir, actors, actors_shown)
+    return evidence_rules.check_rules(parsed.header, parsed.rows, parsed.lines, context)
 
 
 # ---------------------------------------------------------------------------------------------
 # Entry points
 
 
-def validate_file(path: Path, resource_name: str, chapters_dir: Path = paths.CHAPTERS_DIR) -> tuple[ParsedCsv | None, list[Problem]]:
+def validate_file(path: Path, resource_name: str, chapters_dir: Path = paths.CHAPTERS_DIR,
+                  actors_path: Path = paths.ACTORS_CSV) -> tuple[ParsedCsv | None, list[Problem]]:
     shown = _display_path(path)
     if not path.is_file():
         return None, [Problem(shown, 0, "", "no such file")]
@@ -293,7 +315,8 @@ def validate_file(path: Path, resource_name: str, chapters_dir: Path = paths.CHA
     parsed, problems = parse_csv_text(path.read_bytes(), shown, expected)
     if parsed is None:
         return None, problems
-    problems = check_schema(parsed, resource_name, shown) + check_rules(parsed, shown, chapters_dir)
+    problems = (check_schema(parsed, resource_name, shown)
+                + check_rules(parsed, resource_name, shown, chapters_dir, actors_path))
     return parsed, sorted(set(problems), key=lambda p: (p.line, p.column, p.message))
 
 
@@ -305,6 +328,8 @@ def _typed_frame(parsed: ParsedCsv, resource_name: str) -> pd.DataFrame:
             frame[column] = pd.to_numeric(frame[column]).astype("Int64")
         elif kind == "number":
             frame[column] = pd.to_numeric(frame[column]).astype("Float64")
+        elif kind == "boolean":
+            frame[column] = frame[column].map({"true": True, "false": False}).astype("boolean")
         elif "enum" in field.get("constraints", {}):
             frame[column] = pd.Categorical(frame[column], categories=field["constraints"]["enum"])
         else:
@@ -319,9 +344,28 @@ def _load(path: Path, resource_name: str) -> pd.DataFrame:
     return _typed_frame(parsed, resource_name)
 
 
-def load_evidence(path: Path = paths.EVIDENCE_CSV) -> pd.DataFrame:
-    """The evidence rows, validated, with integer years, float values and categorical codes."""
-    return _load(path, EVIDENCE_RESOURCE)
+def load_actors(path: Path = paths.ACTORS_CSV) -> pd.DataFrame:
+    """The actors, validated: id, canonical name, type and the forms the text uses."""
+    return _load(path, ACTORS_RESOURCE)
+
+
+def load_evidence(path: Path = paths.EVIDENCE_CSV, actors_path: Path = paths.ACTORS_CSV, *,
+                  every_row: bool = False) -> pd.DataFrame:
+    """The evidence, validated, one row per fact: a row that repeats a fact (`same_fact_as`) is left
+    out, so every count, chart and table counts the fact once (`every_row=True` keeps it).
+
+    Integer years, float values, categorical codes; `actor_name` and `actor_type` are the actor's
+    canonical name and its one type from the actors table (`actor` stays the text's wording).
+    """
+    actors = load_actors(actors_path)
+    rows = _load(path, EVIDENCE_RESOURCE)
+    if not every_row:
+        rows = rows[rows["same_fact_as"].isna()]
+    named = actors.set_index("id")
+    rows = rows.assign(actor_name=rows["actor_id"].map(named["name"]).astype("string"),
+                       actor_type=pd.Categorical(rows["actor_id"].map(named["type"]),
+                                                 categories=actors["type"].cat.categories))
+    return rows.reset_index(drop=True)
 
 
 def load_scores(path: Path = paths.SCORES_CSV) -> pd.DataFrame:
@@ -335,3 +379,4 @@ def section_rows(rows: pd.DataFrame, section: str) -> pd.DataFrame:
     if section not in known:
         raise KeyError(f"unknown section {section!r}; the data package knows {', '.join(known)}")
     return rows[rows["section"] == section]
+

@@ -6,6 +6,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "data"
 DATAPACKAGE = DATA_DIR / "datapackage.json"
 EVIDENCE_CSV = DATA_DIR / "evidence.csv"
+ACTORS_CSV = DATA_DIR / "actors.csv"
 SCORES_CSV = DATA_DIR / "figure-2-1-scores.csv"
 CHAPTERS_DIR = ROOT / "chapters"
 NOTEBOOKS_DIR = ROOT / "notebooks"

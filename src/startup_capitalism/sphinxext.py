@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import shutil
 from binascii import a2b_base64
@@ -206,6 +207,10 @@ class CodebookDirective(SphinxDirective):
                               ("pattern", "pattern")):
                 if key in constraints:
                     rules.append(f"{word} {constraints[key]}")
+            for key in resource["schema"].get("foreignKeys", []):
+                if key["fields"] == [field["name"]]:
+                    other = key["reference"]["resource"] or self.arguments[0]
+                    rules.append(f"an {key['reference']['fields'][0]} of the {other} table")
             rows.append([field["name"], field["type"], field["description"], "; ".join(rules) or "optional"])
         caption = " ".join(self.content) or f"The columns of {resource['path']}."
         table = numbered_table(nodes.title(caption, caption),
@@ -232,7 +237,9 @@ class DataVersionDirective(SphinxDirective):
                 records = sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8")))) - 1
                 counts.append(f"{path.name} has {records:,} rows")
             sums.append(f"{hashlib.sha256(data).hexdigest()}  {path.name}")
-        summary = "This build's data: " + "; ".join(counts) + ". Their SHA-256 fingerprints:"
+        version = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))["version"]
+        summary = f"This build's data, data package version {version}: " + "; ".join(counts) + \
+            ". Their SHA-256 fingerprints:"
         block = nodes.literal_block("\n".join(sums), "\n".join(sums), classes=["data-version"])
         block["language"] = "none"
         return [nodes.paragraph(summary, summary), block]

@@ -49,8 +49,10 @@ def evidence_table(frame: pd.DataFrame, *, with_quantity: bool = False) -> pd.Da
         "Fact": ordered["title"].astype("string"),
     })
     if with_quantity:
-        table["Value"] = [fmt.quantity(v, u) for v, u in zip(ordered["value"], ordered["unit"])]
-    table["Actor"] = ordered["actor"].astype("string").fillna("—")
+        table["Value"] = [fmt.quantity(v, u, q) for v, u, q in
+                          zip(ordered["value"], ordered["unit"], ordered["value_qualifier"])]
+    # the actor's canonical name, so one actor reads the same in every row (tooltips keep the text's wording)
+    table["Actor"] = ordered["actor_name"].astype("string").fillna("—")
     table["Citation"] = ordered["citation"].astype("string").fillna("—")
     table["Row"] = ordered["id"].astype("string")
     return table.reset_index(drop=True)

@@ -1,6 +1,6 @@
 """`make validate`: check the data files against the data package and the chapter text.
 
-    python -m startup_capitalism.validate [--evidence PATH] [--scores PATH]
+    python -m startup_capitalism.validate [--evidence PATH] [--actors PATH] [--scores PATH]
 
 Prints every problem as `file:line: column: what is wrong` and exits 1 if there is any; exits 0
 with a one-line summary per file otherwise. Never prints a traceback.
@@ -18,14 +18,16 @@ from . import paths
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate the evidence CSV files.")
     parser.add_argument("--evidence", type=Path, default=paths.EVIDENCE_CSV, help="evidence CSV to check")
+    parser.add_argument("--actors", type=Path, default=paths.ACTORS_CSV, help="actors CSV to check (evidence's actor_id refers to it)")
     parser.add_argument("--scores", type=Path, default=paths.SCORES_CSV, help="Figure 2.1 scores CSV to check")
     arguments = parser.parse_args(argv)
     try:
-        from .evidence import EVIDENCE_RESOURCE, SCORES_RESOURCE, validate_file
+        from .evidence import ACTORS_RESOURCE, EVIDENCE_RESOURCE, SCORES_RESOURCE, validate_file
 
         failed = False
-        for path, resource in ((arguments.evidence, EVIDENCE_RESOURCE), (arguments.scores, SCORES_RESOURCE)):
-            parsed, problems = validate_file(path, resource)
+        for path, resource in ((arguments.evidence, EVIDENCE_RESOURCE), (arguments.actors, ACTORS_RESOURCE),
+                               (arguments.scores, SCORES_RESOURCE)):
+            parsed, problems = validate_file(path, resource, actors_path=arguments.actors)
             for problem in problems:
                 print(problem, file=sys.stderr)
             if problems:
