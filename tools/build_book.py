@@ -1,18 +1,24 @@
 """Build the book strictly into a work folder and publish it only when the build is good.
 
-    python tools/build_book.py html      # site only
-    python tools/build_book.py book      # site and PDF
-    python tools/build_book.py preview   # fast, not strict: for co-authors while writing
+    python tools/build_book.py html      # data validated, then the site
+    python tools/build_book.py book      # data validated, then the site and the PDF
+    python tools/build_book.py preview   # fast, not strict, into _build/preview (see tools/preview.py)
 
 Strict builds run `jupyter-book build . -n -W --keep-going`: any warning (a broken
-cross-reference, a missing glue key, a notebook error) fails the build. The work folder keeps
-the incremental state (doctrees, executed notebooks); the published `_build/html` and
-`_build/pdf` are replaced only after every stage succeeded, and removed when one fails, so a
-half-built or stale site is never left looking like a good one.
+cross-reference, a missing glue key, a notebook error) fails the build. The terminal gets one
+line per stage and per executed notebook, then the problems, each with its file and line; the
+full output of every stage goes to `_build/logs/<stage>.log`.
+
+Strict on every run: Sphinx reports a document's warnings only on the run that reads it, so after
+a failed build the work folder's environment is dropped and the next build re-reads every page
+(the notebooks' outputs still come from the execution cache) and fails the same way until the
+cause is fixed. Nothing stale is published: the published `_build/html` and `_build/pdf` are
+replaced only after every stage succeeded, and removed when any stage fails, validation included.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -20,14 +26,23 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# one work folder per builder: the PDF uses its own table of contents (_toc-pdf.yml)
-WORK = {"html": ROOT / "_build" / "work", "pdflatex": ROOT / "_build" / "work-pdf"}
-TOC = {"html": ROOT / "_toc.yml", "pdflatex": ROOT / "_toc-pdf.yml"}
+# one work folder per builder: the PDF uses its own table of contents (_toc-pdf.yml); the
+# preview has its own, so that its non-strict run never hides a warning from a strict one
+WORK = {"html": ROOT / "_build" / "work", "pdflatex": ROOT / "_build" / "work-pdf",
+        "preview": ROOT / "_build" / "work-preview"}
+TOC = {"html": ROOT / "_toc.yml", "pdflatex": ROOT / "_toc-pdf.yml", "preview": ROOT / "_toc.yml"}
 SITE = ROOT / "_build" / "html"
+PREVIEW_SITE = ROOT / "_build" / "preview"
 PDF_DIR = ROOT / "_build" / "pdf"
+LOGS = ROOT / "_build" / "logs"
 PDF_NAME = "chapter-02-japan.pdf"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 STRICT = ["-n", "-W", "--keep-going"]
+# what a person must read in a stage's output: Sphinx's located warnings and errors, the
+# exception line of a failing cell, the validator's `file:line: ...` problems
+PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL|SEVERE):|^\S+\.(csv|md|yml|json):\d+: |^\w*(Error|Exception): ")
+EXECUTING = re.compile(r"^(\S+\.md): Executing notebook")
+NOISE = re.compile(r"running over TCP without encryption|Connection file .* is not readable")
 
 
 def stage(number: int, total: int, what: str) -> float:
@@ -39,15 +54,65 @@ def done(started: float) -> None:
     print(f"    done in {time.monotonic() - started:.1f} s", flush=True)
 
 
+def run(command: list[str], log_name: str) -> tuple[int, list[str], Path]:
+    """Run a stage with its whole output in `_build/logs/<log_name>.log`; print only the
+    notebooks it executes as they start, then return its exit code and its problems."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{log_name}.log"
+    problems: list[str] = []
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True, errors="replace", bufsize=1)
+        for line in process.stdout:
+            out.write(line)
+            line = line.rstrip("\n")
+            executing = EXECUTING.match(line)
+            if executing:
+                print(f"    executing {shorten_path(executing.group(1))}", flush=True)
+            elif PROBLEM.search(line) and not NOISE.search(line) and line not in problems:
+                problems.append(line)
+        returncode = process.wait()
+    return returncode, problems, log
+
+
+def report(problems: list[str]) -> None:
+    for problem in problems:
+        print(f"  {shorten_path(problem)}", file=sys.stderr, flush=True)
+
+
+def shorten_path(line: str) -> str:
+    """`/abs/path/to/book/chapters/x.md:12: ...` as `chapters/x.md:12: ...`."""
+    return line.replace(f"{ROOT}/", "")
+
+
+def validate() -> None:
+    returncode, problems, log = run([sys.executable, "-m", "startup_capitalism.validate"], "validate")
+    report(problems)
+    if returncode != 0:
+        fail("the data did not validate (each problem above: file:line: column: what is wrong)", log)
+
+
 def jupyter_book(builder: str, strict: bool = True) -> None:
+    sphinx_builder = "html" if builder == "preview" else builder
     command = [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(WORK[builder]),
-               "--toc", str(TOC[builder]), "--builder", builder]
+               "--toc", str(TOC[builder]), "--builder", sphinx_builder]
     command += STRICT if strict else []
-    result = subprocess.run(command, cwd=ROOT)
-    if result.returncode != 0:
+    returncode, problems, log = run(command, builder)
+    report(problems)
+    if returncode != 0 or (strict and problems):
+        forget_read_documents(builder)
         if builder == "pdflatex":
             report_latex_errors()
-        fail(f"the {builder} build failed (see the warnings above, each with its file and line)")
+        fail(f"the {builder} build failed (see the problems above, each with its file and line)", log)
+    if problems:
+        # not strict (the preview): the next run must show these again even if it re-reads nothing
+        forget_read_documents(builder)
+
+
+def forget_read_documents(builder: str) -> None:
+    """Drop the saved environment so the next build re-reads every page and reports its warnings
+    again (Sphinx only reports those of the pages it reads)."""
+    shutil.rmtree(output_of(builder) / ".doctrees", ignore_errors=True)
 
 
 def report_latex_errors() -> None:
@@ -66,10 +131,12 @@ def output_of(builder: str) -> Path:
     return WORK[builder] / "_build"
 
 
-def fail(message: str) -> None:
+def fail(message: str, log: Path | None = None) -> None:
     for published in (SITE, PDF_DIR):
         shutil.rmtree(published, ignore_errors=True)
     print(f"build_book: {message}", file=sys.stderr)
+    if log is not None:
+        print(f"build_book: full log: {log.relative_to(ROOT)}", file=sys.stderr)
     print(f"build_book: nothing published; {SITE.relative_to(ROOT)} and {PDF_DIR.relative_to(ROOT)} "
           "were removed so that no stale output is taken for this build", file=sys.stderr)
     sys.exit(1)
@@ -94,21 +161,32 @@ def publish(with_pdf: bool) -> None:
     print(f"    site: {SITE.relative_to(ROOT)}/index.html" + (f"; PDF: {PDF_DIR.relative_to(ROOT)}/{PDF_NAME}" if with_pdf else ""))
 
 
+def preview() -> None:
+    """Not strict and not validated first: the pages as they are now, problems printed."""
+    started = stage(1, 1, "preview build of the HTML site (not strict; notebooks from the cache)")
+    jupyter_book("preview", strict=False)
+    staging = PREVIEW_SITE.with_name("preview.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(output_of("preview") / "html", staging)
+    shutil.rmtree(PREVIEW_SITE, ignore_errors=True)
+    staging.rename(PREVIEW_SITE)
+    done(started)
+
+
 def main(target: str) -> None:
     if target == "preview":
-        started = stage(1, 1, "preview build of the HTML site (not strict; notebooks from the cache)")
-        jupyter_book("html", strict=False)
-        shutil.rmtree(SITE, ignore_errors=True)
-        shutil.copytree(output_of("html") / "html", SITE)
-        done(started)
+        preview()
         return
     with_pdf = target == "book"
-    total = 3 if with_pdf else 2
-    started = stage(1, total, "HTML site, strict (executes the notebooks whose code or inputs changed)")
+    total = 4 if with_pdf else 3
+    started = stage(1, total, "validating data/ against data/datapackage.json and the chapter text")
+    validate()
+    done(started)
+    started = stage(2, total, "HTML site, strict (executes the notebooks whose code or inputs changed)")
     jupyter_book("html")
     done(started)
     if with_pdf:
-        started = stage(2, total, "PDF through LaTeX, strict (reuses the executed notebooks)")
+        started = stage(3, total, "PDF through LaTeX, strict (reuses the executed notebooks)")
         jupyter_book("pdflatex")
         done(started)
     started = stage(total, total, "publishing")
