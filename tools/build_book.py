@@ -2,7 +2,8 @@
 
     python tools/build_book.py html      # data validated, then the site
     python tools/build_book.py book      # data validated, then the site and the PDF
-    python tools/build_book.py preview   # fast, not strict, into _build/preview (see tools/preview.py)
+
+`make preview` (tools/preview.py) builds with its own work folder, not through this driver.
 
 Strict builds run `jupyter-book build . -n -W --keep-going`: any warning (a broken
 cross-reference, a missing glue key, a notebook error) fails the build. The terminal gets one
@@ -26,13 +27,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# one work folder per builder: the PDF uses its own table of contents (_toc-pdf.yml); the
-# preview has its own, so that its non-strict run never hides a warning from a strict one
-WORK = {"html": ROOT / "_build" / "work", "pdflatex": ROOT / "_build" / "work-pdf",
-        "preview": ROOT / "_build" / "work-preview"}
-TOC = {"html": ROOT / "_toc.yml", "pdflatex": ROOT / "_toc-pdf.yml", "preview": ROOT / "_toc.yml"}
+# one work folder per builder: the PDF uses its own table of contents (_toc-pdf.yml)
+WORK = {"html": ROOT / "_build" / "work", "pdflatex": ROOT / "_build" / "work-pdf"}
+TOC = {"html": ROOT / "_toc.yml", "pdflatex": ROOT / "_toc-pdf.yml"}
 SITE = ROOT / "_build" / "html"
-PREVIEW_SITE = ROOT / "_build" / "preview"
 PDF_DIR = ROOT / "_build" / "pdf"
 LOGS = ROOT / "_build" / "logs"
 PDF_NAME = "chapter-02-japan.pdf"
@@ -42,6 +40,7 @@ STRICT = ["-n", "-W", "--keep-going"]
 # exception line of a failing cell, the validator's `file:line: ...` problems
 PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL|SEVERE):|^\S+\.(csv|md|yml|json):\d+: |^\w*(Error|Exception): ")
 EXECUTING = re.compile(r"^(\S+\.md): Executing notebook")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 NOISE = re.compile(r"running over TCP without encryption|Connection file .* is not readable")
 
 
@@ -64,6 +63,7 @@ def run(command: list[str], log_name: str) -> tuple[int, list[str], Path]:
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, errors="replace", bufsize=1)
         for line in process.stdout:
+            line = ANSI.sub("", line)
             out.write(line)
             line = line.rstrip("\n")
             executing = EXECUTING.match(line)
@@ -92,21 +92,16 @@ def validate() -> None:
         fail("the data did not validate (each problem above: file:line: column: what is wrong)", log)
 
 
-def jupyter_book(builder: str, strict: bool = True) -> None:
-    sphinx_builder = "html" if builder == "preview" else builder
+def jupyter_book(builder: str) -> None:
     command = [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(WORK[builder]),
-               "--toc", str(TOC[builder]), "--builder", sphinx_builder]
-    command += STRICT if strict else []
+               "--toc", str(TOC[builder]), "--builder", builder, *STRICT]
     returncode, problems, log = run(command, builder)
     report(problems)
-    if returncode != 0 or (strict and problems):
+    if returncode != 0 or problems:
         forget_read_documents(builder)
         if builder == "pdflatex":
             report_latex_errors()
         fail(f"the {builder} build failed (see the problems above, each with its file and line)", log)
-    if problems:
-        # not strict (the preview): the next run must show these again even if it re-reads nothing
-        forget_read_documents(builder)
 
 
 def forget_read_documents(builder: str) -> None:
@@ -161,22 +156,7 @@ def publish(with_pdf: bool) -> None:
     print(f"    site: {SITE.relative_to(ROOT)}/index.html" + (f"; PDF: {PDF_DIR.relative_to(ROOT)}/{PDF_NAME}" if with_pdf else ""))
 
 
-def preview() -> None:
-    """Not strict and not validated first: the pages as they are now, problems printed."""
-    started = stage(1, 1, "preview build of the HTML site (not strict; notebooks from the cache)")
-    jupyter_book("preview", strict=False)
-    staging = PREVIEW_SITE.with_name("preview.new")
-    shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(output_of("preview") / "html", staging)
-    shutil.rmtree(PREVIEW_SITE, ignore_errors=True)
-    staging.rename(PREVIEW_SITE)
-    done(started)
-
-
 def main(target: str) -> None:
-    if target == "preview":
-        preview()
-        return
     with_pdf = target == "book"
     total = 4 if with_pdf else 3
     started = stage(1, total, "validating data/ against data/datapackage.json and the chapter text")
@@ -195,6 +175,6 @@ def main(target: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in {"html", "book", "preview"}:
+    if len(sys.argv) != 2 or sys.argv[1] not in {"html", "book"}:
         sys.exit(__doc__)
     main(sys.argv[1])
