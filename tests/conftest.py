@@ -39,8 +39,8 @@ BUILD_FAILURE: list[str] = []
 def built_book() -> BuiltBook:
     """`tools/build_book.py book`: strict HTML and PDF, published only if both succeed.
 
-    When the build fails, every test that needs it errors with one short line naming the first
-    problem; the full list of problems is printed once, in the run's summary."""
+    When the build fails, every test that needs it errors with one short line pointing to the
+    cause, which is printed once (each problem with its file and line) in the run's summary."""
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build_book.py"), "book"],
         cwd=ROOT, capture_output=True, text=True,
@@ -49,9 +49,8 @@ def built_book() -> BuiltBook:
     if result.returncode != 0:
         problems = [line.strip() for line in result.stderr.splitlines() if line.strip()]
         BUILD_FAILURE.extend(problems or log.splitlines()[-40:])
-        first = next((p for p in problems if not p.startswith("build_book:")), problems[0] if problems else "see the log")
-        pytest.fail(f"the book build failed, so this test cannot run: {first} "
-                    "(all problems: 'book build' at the end of this run)", pytrace=False)
+        pytest.fail("needs the book, whose build failed: the cause is printed once, under 'book build' "
+                    "at the end of this run", pytrace=False)
     return BuiltBook(result.returncode, log, SITE, PDF)
 
 

@@ -75,9 +75,22 @@ def run(command: list[str], log_name: str) -> tuple[int, list[str], Path]:
     return returncode, problems, log
 
 
+# what to do about Sphinx's messages that do not say it themselves
+HINTS = {
+    "document isn't included in any toctree": "add `- file: {docname}` to _toc.yml (and to _toc-pdf.yml "
+                                              "for a chapter page), next to its chapter's other pages",
+    "Glue reference": "the notebook named in `:doc:` glues no such key: check the key's spelling",
+}
+# Sphinx's status text ("checking consistency... ") can share a line with a warning
+STATUS_PREFIX = re.compile(r"^.*?\.\.\. (?=\S+: (WARNING|ERROR))")
+
+
 def report(problems: list[str]) -> None:
     for problem in problems:
-        print(f"  {shorten_path(problem)}", file=sys.stderr, flush=True)
+        problem = STATUS_PREFIX.sub("", shorten_path(problem))
+        docname = problem.split(":")[0].rsplit(".", 1)[0]
+        hint = next((f"\n    -> {what.format(docname=docname)}" for cause, what in HINTS.items() if cause in problem), "")
+        print(f"  {problem}{hint}", file=sys.stderr, flush=True)
 
 
 def shorten_path(line: str) -> str:
