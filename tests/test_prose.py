@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT
 from startup_capitalism import manuscript_changes
-from startup_capitalism.chapters import BACK_MATTER_PAGES, all_chapters
+from startup_capitalism.chapters import all_chapters
 
 CHAPTERS = all_chapters()
 
