@@ -11,6 +11,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from startup_capitalism.chapters import BACK_MATTER_PAGES
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 PDF = ROOT / "_build" / "pdf" / "chapter-02-japan.pdf"
@@ -79,5 +81,6 @@ def toc_docnames() -> list[str]:
 
 
 def chapter_docnames() -> list[str]:
-    """The chapter's pages, in reading order."""
-    return [name for name in toc_docnames() if name.startswith("chapters/")]
+    """The chapters' pages of prose, in reading order (not the generated back matter)."""
+    return [name for name in toc_docnames()
+            if name.startswith("chapters/") and name.rsplit("/", 1)[-1] not in BACK_MATTER_PAGES]

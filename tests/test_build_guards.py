@@ -18,7 +18,8 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT
 
-EXECUTED = re.compile(r"^(\S+\.md): Executing notebook", re.M)
+# the build prints one line per notebook it executes
+EXECUTED = re.compile(r"^    executing (\S+\.md)$", re.M)
 NOTEBOOK_COUNT = len(list((ROOT / "notebooks").rglob("*.md")))
 
 
@@ -59,7 +60,7 @@ def test_a_warm_rebuild_executes_nothing(scratch_book):
 
 def test_a_prose_edit_executes_no_notebook(scratch_book):
     page = scratch_book / "chapters" / "02-japan" / "finance.md"
-    with edited(page, "By the mid-1990s, excitement", "By the mid-1990s, ProseEditMarker excitement"):
+    with edited(page, "This helped to reduce", "This helped to ProseEditMarker reduce"):  # a sentence no row quotes
         log = build(scratch_book)
         assert EXECUTED.findall(log) == [], "a prose edit re-executed notebooks"
         assert "ProseEditMarker" in (scratch_book / "_build" / "html" / "chapters" / "02-japan" / "finance.html").read_text()

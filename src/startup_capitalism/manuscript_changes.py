@@ -151,18 +151,10 @@ def page_paragraphs(text: str) -> list[tuple[int, str]]:
             if stripped != fence:
                 body.append((number, stripped))
                 continue
-            options = [text for _, text in body if text.startswith(":")]
-            if figure and ":kind: figure" in options:
-                caption = [(n, t) for n, t in body if not t.startswith(":")]
-                while caption and not caption[0][1]:
-                    caption.pop(0)
-                first = []
-                for n, t in caption:
-                    if not t:
-                        break
-                    first.append(t)
-                if first:
-                    paragraphs.append((caption[0][0], strip_inline_markup(" ".join(first))))
+            if figure and ":kind: figure" in [text for _, text in body]:
+                caption = first_paragraph([(n, text) for n, text in body if not text.startswith(":")])
+                if caption:
+                    paragraphs.append((caption[0], strip_inline_markup(caption[1])))
             fence = None
             continue
         opened = FENCE.match(stripped)
@@ -182,6 +174,19 @@ def page_paragraphs(text: str) -> list[tuple[int, str]]:
             current.append(stripped)
     flush()
     return paragraphs
+
+
+def first_paragraph(lines: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """(line, text) of the first paragraph among numbered lines, or None."""
+    text: list[str] = []
+    start = 0
+    for number, line in lines:
+        if line:
+            start = start or number
+            text.append(line)
+        elif text:
+            break
+    return (start, " ".join(text)) if text else None
 
 
 def page_sentences(chapter: Chapter, root: Path = paths.ROOT) -> list[PageSentence]:
