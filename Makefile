@@ -47,18 +47,21 @@ chapter:
 	@$(BIN)/python tools/new_chapter.py "$(MANUSCRIPT)"
 
 # --- book ----------------------------------------------------------------------------------
-book: deps validate system-deps
+# build_book.py validates the data first, so a failed validation also removes the old site
+book: deps system-deps
 	@$(BIN)/python tools/build_book.py book
 
-html: deps validate
+html: deps
 	@$(BIN)/python tools/build_book.py html
 
-preview: deps validate
-	@$(BIN)/python tools/build_book.py preview
+PORT ?= 8000
+preview: deps
+	@$(BIN)/python tools/preview.py --port $(PORT)
 
-serve: book
-	@echo "==> serving $(SITE) on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	@$(BIN)/python -m http.server --directory $(SITE) --bind 127.0.0.1 8000
+serve:
+	@test -f $(SITE)/index.html || { echo "make serve: no built site in $(SITE) (the last build failed, or none ran): run make html or make book" >&2; exit 1; }
+	@echo "==> serving the last built site, $(SITE), on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
+	@$(BIN)/python -m http.server --directory $(SITE) --bind 127.0.0.1 $(PORT)
 
 # --- checks --------------------------------------------------------------------------------
 test: deps validate system-deps

@@ -11,6 +11,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from startup_capitalism.chapters import BACK_MATTER_PAGES
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 PDF = ROOT / "_build" / "pdf" / "chapter-02-japan.pdf"
@@ -31,16 +33,34 @@ class BuiltBook:
         return sum(len(self.page(name).select("figure .startup-chart")) for name in chapter_docnames())
 
 
+# the problems of a failed session build, printed once at the end of the run
+BUILD_FAILURE: list[str] = []
+
+
 @pytest.fixture(scope="session")
 def built_book() -> BuiltBook:
-    """`tools/build_book.py book`: strict HTML and PDF, published only if both succeed."""
+    """`tools/build_book.py book`: strict HTML and PDF, published only if both succeed.
+
+    When the build fails, every test that needs it errors with one short line pointing to the
+    cause, which is printed once (each problem with its file and line) in the run's summary."""
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build_book.py"), "book"],
         cwd=ROOT, capture_output=True, text=True,
     )
     log = result.stdout + result.stderr
-    assert result.returncode == 0, f"the strict build failed:\n{log[-6000:]}"
+    if result.returncode != 0:
+        problems = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+        BUILD_FAILURE.extend(problems or log.splitlines()[-40:])
+        pytest.fail("needs the book, whose build failed: the cause is printed once, under 'book build' "
+                    "at the end of this run", pytrace=False)
     return BuiltBook(result.returncode, log, SITE, PDF)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if BUILD_FAILURE:
+        terminalreporter.section("book build")
+        for line in BUILD_FAILURE:
+            terminalreporter.write_line(line)
 
 
 def toc_docnames() -> list[str]:
@@ -61,5 +81,6 @@ def toc_docnames() -> list[str]:
 
 
 def chapter_docnames() -> list[str]:
-    """The chapter's pages, in reading order."""
-    return [name for name in toc_docnames() if name.startswith("chapters/")]
+    """The chapters' pages of prose, in reading order (not the generated back matter)."""
+    return [name for name in toc_docnames()
+            if name.startswith("chapters/") and name.rsplit("/", 1)[-1] not in BACK_MATTER_PAGES]

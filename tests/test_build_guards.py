@@ -14,10 +14,12 @@ import sys
 from contextlib import contextmanager
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import ROOT
 
-EXECUTED = re.compile(r"^(\S+\.md): Executing notebook", re.M)
+# the build prints one line per notebook it executes
+EXECUTED = re.compile(r"^    executing (\S+\.md)$", re.M)
 NOTEBOOK_COUNT = len(list((ROOT / "notebooks").rglob("*.md")))
 
 
@@ -58,7 +60,7 @@ def test_a_warm_rebuild_executes_nothing(scratch_book):
 
 def test_a_prose_edit_executes_no_notebook(scratch_book):
     page = scratch_book / "chapters" / "02-japan" / "finance.md"
-    with edited(page, "By the mid-1990s, excitement", "By the mid-1990s, ProseEditMarker excitement"):
+    with edited(page, "This helped to reduce", "This helped to ProseEditMarker reduce"):  # a sentence no row quotes
         log = build(scratch_book)
         assert EXECUTED.findall(log) == [], "a prose edit re-executed notebooks"
         assert "ProseEditMarker" in (scratch_book / "_build" / "html" / "chapters" / "02-japan" / "finance.html").read_text()
@@ -91,12 +93,73 @@ BAD_EDITS = {
 
 
 @pytest.mark.parametrize("case", list(BAD_EDITS))
-def test_a_bad_edit_stops_the_build_says_where_and_publishes_nothing(scratch_book, case):
+def test_a_bad_edit_stops_every_build_says_where_and_publishes_nothing(scratch_book, case):
+    """Strict on every run: the second build, with nothing changed, fails the same way."""
     path, old, new, message = BAD_EDITS[case]
     with edited(scratch_book / path, old, new):
+        for run in ("first", "second"):
+            log = build(scratch_book, expect_ok=False)
+            assert re.search(message, log), f"{run} build: {log[-3000:]}"
+            assert "full log: _build/logs/" in log
+            assert not (scratch_book / "_build" / "html").exists()
+    build(scratch_book)  # fixed: the next build succeeds and publishes again
+    assert (scratch_book / "_build" / "html" / "index.html").is_file()
+
+
+def test_a_malformed_row_fails_the_build_and_leaves_no_site(scratch_book):
+    build(scratch_book)
+    assert (scratch_book / "_build" / "html" / "index.html").is_file()
+    data = scratch_book / "data" / "evidence.csv"
+    row = data.read_text(encoding="utf-8").splitlines()[1]
+    year = row.split(",")[next(i for i, v in enumerate(row.split(",")) if re.fullmatch(r"(19|20)\d\d", v))]
+    with edited(data, row, row.replace(f",{year},", f",{year[:2]}I{year[3:]},", 1)):
         log = build(scratch_book, expect_ok=False)
-        assert re.search(message, log), log[-3000:]
-        assert not (scratch_book / "_build" / "html").exists()
+        assert re.search(r"data/evidence\.csv:2: ", log), log[-3000:]
+        assert "did not validate" in log
+        assert not (scratch_book / "_build" / "html").exists(), "a site from before the failure is still published"
+
+
+def test_a_prose_edit_is_in_the_site_and_on_the_changes_page(scratch_book):
+    from startup_capitalism import manuscript_changes
+    from startup_capitalism.chapters import all_chapters
+
+    sentence = "This helped to reduce the financial risk associated with starting a company."
+    edit = sentence.replace("reduce", "lower")
+    with edited(scratch_book / "chapters" / "02-japan" / "finance.md", sentence, edit):
+        build(scratch_book)
+        site = scratch_book / "_build" / "html" / "chapters" / "02-japan"
+        changes = BeautifulSoup((site / "changes.html").read_text(encoding="utf-8"), "html.parser").find("main")
+        edited_items = changes.select("ol.manuscript-edited-list > li")
+        assert len(edited_items) == 1 and "1 edited, 0 added and 0 removed" in changes.get_text(" ")
+        assert [s.get_text() for s in edited_items[0].select("strong")] == ["reduce", "lower"]
+        # fidelity holds for the edited pages: each sentence of the copy's pages is in its site, in order
+        chapter = all_chapters(scratch_book / "chapters")[0]
+        page = BeautifulSoup((site / "finance.html").read_text(encoding="utf-8"), "html.parser").find("main")
+        text = " ".join(page.get_text(" ").split())
+        position = 0
+        for page_sentence in manuscript_changes.page_sentences(chapter, scratch_book):
+            if page_sentence.docname.endswith("/finance"):
+                position = text.find(page_sentence.text, position)
+                assert position >= 0, page_sentence
+    build(scratch_book)
+
+
+def test_a_section_page_without_a_notebook_fails_the_structure_test_saying_what_to_add(scratch_book):
+    page = scratch_book / "chapters" / "02-japan" / "new-topic.md"
+    page.write_text("(ch02-new-topic)=\n# New Topic\n\nA paragraph the co-authors wrote.\n", encoding="utf-8")
+    try:
+        result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                 str(scratch_book / "tests" / "test_structure.py"), "-k", "toc or notebook_per"],
+                                cwd=scratch_book, env={**os.environ, "PYTHONPATH": str(scratch_book / "src")},
+                                capture_output=True, text=True)
+    finally:
+        page.unlink()
+    log = result.stdout
+    assert result.returncode == 1, log[-3000:]
+    assert ("chapters/02-japan/new-topic.md has prose but no evidence notebook: "
+            "add notebooks/02-japan/new-topic.md") in log, log[-3000:]
+    assert ("chapters/02-japan/new-topic.md is in no table of contents: add `- file: chapters/02-japan/new-topic` "
+            "to _toc.yml and _toc-pdf.yml") in log, log[-3000:]
 
 
 def test_reviewers_get_binder_repository_and_download_buttons(scratch_book):

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+import yaml
+
 from conftest import ROOT, chapter_docnames, toc_docnames
+from startup_capitalism.chapters import BACK_MATTER_PAGES, all_chapters
+from startup_capitalism.manuscript_changes import page_paragraphs
 
 
 def test_every_page_in_the_toc_is_built(built_book):
@@ -12,18 +17,59 @@ def test_every_page_in_the_toc_is_built(built_book):
         assert (built_book.site / f"{docname}.html").is_file(), f"{docname} is in _toc.yml but was not built"
 
 
+def toc_files(toc_name: str) -> set[str]:
+    """Every document a TOC file names, however it nests them (parts, chapters, sections)."""
+    names: set[str] = set()
+
+    def walk(entry):
+        if isinstance(entry, dict):
+            for key, value in entry.items():
+                if key in ("file", "root"):
+                    names.add(str(value).removesuffix(".md"))
+                else:
+                    walk(value)
+        elif isinstance(entry, list):
+            for item in entry:
+                walk(item)
+
+    walk(yaml.safe_load((ROOT / toc_name).read_text(encoding="utf-8")))
+    return names
+
+
 def test_no_page_or_notebook_is_left_out_of_the_toc():
-    listed = set(toc_docnames())
-    for folder in ("chapters", "notebooks"):
-        for page in (ROOT / folder).rglob("*.md"):
+    """Chapter pages belong in the site's TOC and the PDF's; notebooks in the site's only."""
+    site, pdf = toc_files("_toc.yml"), toc_files("_toc-pdf.yml")
+    problems = []
+    for folder, tocs in (("chapters", {"_toc.yml": site, "_toc-pdf.yml": pdf}), ("notebooks", {"_toc.yml": site})):
+        for page in sorted((ROOT / folder).rglob("*.md")):
             docname = page.relative_to(ROOT).with_suffix("").as_posix()
-            assert docname in listed, f"{docname} is not in _toc.yml"
+            absent = [name for name, listed in tocs.items() if docname not in listed]
+            if absent:
+                problems.append(f"{page.relative_to(ROOT)} is in no table of contents: add `- file: {docname}` "
+                                f"to {' and '.join(absent)} (next to its chapter's other pages)")
+    assert not problems, "\n".join(problems)
 
 
-def test_one_notebook_per_chapter_page_with_content():
-    chapter_pages = {p.stem for p in (ROOT / "chapters" / "02-japan").glob("*.md")} - {"thematic-analysis"}
-    notebooks = {p.stem for p in (ROOT / "notebooks" / "02-japan").glob("*.md")}
-    assert notebooks == (chapter_pages - {"index"}) | {"opening"}
+@pytest.mark.parametrize("chapter", all_chapters(), ids=lambda c: c.dirname)
+def test_one_notebook_per_chapter_page_with_prose(chapter):
+    """A page with text of its own (not only a heading) has an evidence notebook of the same name
+    (the opening page's is `opening.md`) that builds its charts and tables."""
+    problems = []
+    for page in sorted(chapter.folder.glob("*.md")):
+        if page.stem in BACK_MATTER_PAGES or len(page_paragraphs(page.read_text(encoding="utf-8"))) < 2:
+            continue
+        name = "opening" if page.name == "index.md" else page.stem
+        notebook = chapter.notebooks_folder / f"{name}.md"
+        if not notebook.is_file():
+            problems.append(
+                f"{page.relative_to(ROOT)} has prose but no evidence notebook: add {notebook.relative_to(ROOT)} "
+                f"(copy one in {chapter.notebooks_folder.relative_to(ROOT)}/ and change its section name; "
+                "see CONTRIBUTING.md, 'Add a section') and list it in _toc.yml")
+    for notebook in sorted(chapter.notebooks_folder.glob("*.md")):
+        page = chapter.page_for_section(notebook.stem)
+        if not page.is_file():
+            problems.append(f"{notebook.relative_to(ROOT)} has no chapter page: {page.relative_to(ROOT)} is missing")
+    assert not problems, "\n".join(problems)
 
 
 def test_strict_build_reports_no_warning(built_book):

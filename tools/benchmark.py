@@ -1,6 +1,7 @@
 """`make benchmark`: print how long the common builds take and how big the outputs are.
 
-Measures, on this machine: a rebuild with nothing changed, a rebuild after a prose edit, the
+Measures, on this machine: a rebuild with nothing changed, a rebuild after a prose edit, the time
+from saving a page under `make preview` to the reloaded page in Chromium, the
 execution of every notebook in a fresh kernel, and the sizes of the environment, the site, the
 PDF and the offline Vega bundle. It prints figures; it asserts nothing.
 """
@@ -40,6 +41,10 @@ def main() -> None:
         figures["site rebuild after a prose edit"] = timed(build + ["html"])
     finally:
         PROSE_PAGE.write_text(original, encoding="utf-8")
+    sys.path.insert(0, str(ROOT / "tools"))
+    from preview_reload import save_and_wait_for_reload
+
+    figures["make preview: save to reloaded page in Chromium"] = save_and_wait_for_reload(ROOT)["seconds"]
     figures["every notebook in a fresh kernel (nbval)"] = timed(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "notebooks"])
     figures["site and PDF again (restores the published PDF)"] = timed(build + ["book"])

@@ -1,18 +1,25 @@
 """Build the book strictly into a work folder and publish it only when the build is good.
 
-    python tools/build_book.py html      # site only
-    python tools/build_book.py book      # site and PDF
-    python tools/build_book.py preview   # fast, not strict: for co-authors while writing
+    python tools/build_book.py html      # data validated, then the site
+    python tools/build_book.py book      # data validated, then the site and the PDF
+
+`make preview` (tools/preview.py) builds with its own work folder, not through this driver.
 
 Strict builds run `jupyter-book build . -n -W --keep-going`: any warning (a broken
-cross-reference, a missing glue key, a notebook error) fails the build. The work folder keeps
-the incremental state (doctrees, executed notebooks); the published `_build/html` and
-`_build/pdf` are replaced only after every stage succeeded, and removed when one fails, so a
-half-built or stale site is never left looking like a good one.
+cross-reference, a missing glue key, a notebook error) fails the build. The terminal gets one
+line per stage and per executed notebook, then the problems, each with its file and line; the
+full output of every stage goes to `_build/logs/<stage>.log`.
+
+Strict on every run: Sphinx reports a document's warnings only on the run that reads it, so after
+a failed build the work folder's environment is dropped and the next build re-reads every page
+(the notebooks' outputs still come from the execution cache) and fails the same way until the
+cause is fixed. Nothing stale is published: the published `_build/html` and `_build/pdf` are
+replaced only after every stage succeeded, and removed when any stage fails, validation included.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -25,9 +32,16 @@ WORK = {"html": ROOT / "_build" / "work", "pdflatex": ROOT / "_build" / "work-pd
 TOC = {"html": ROOT / "_toc.yml", "pdflatex": ROOT / "_toc-pdf.yml"}
 SITE = ROOT / "_build" / "html"
 PDF_DIR = ROOT / "_build" / "pdf"
+LOGS = ROOT / "_build" / "logs"
 PDF_NAME = "chapter-02-japan.pdf"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 STRICT = ["-n", "-W", "--keep-going"]
+# what a person must read in a stage's output: Sphinx's located warnings and errors, the
+# exception line of a failing cell, the validator's `file:line: ...` problems
+PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL|SEVERE):|^\S+\.(csv|md|yml|json):\d+: |^\w*(Error|Exception): ")
+EXECUTING = re.compile(r"^(\S+\.md): Executing notebook")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+NOISE = re.compile(r"running over TCP without encryption|Connection file .* is not readable")
 
 
 def stage(number: int, total: int, what: str) -> float:
@@ -39,15 +53,74 @@ def done(started: float) -> None:
     print(f"    done in {time.monotonic() - started:.1f} s", flush=True)
 
 
-def jupyter_book(builder: str, strict: bool = True) -> None:
+def run(command: list[str], log_name: str) -> tuple[int, list[str], Path]:
+    """Run a stage with its whole output in `_build/logs/<log_name>.log`; print only the
+    notebooks it executes as they start, then return its exit code and its problems."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{log_name}.log"
+    problems: list[str] = []
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True, errors="replace", bufsize=1)
+        for line in process.stdout:
+            line = ANSI.sub("", line)
+            out.write(line)
+            line = line.rstrip("\n")
+            executing = EXECUTING.match(line)
+            if executing:
+                print(f"    executing {shorten_path(executing.group(1))}", flush=True)
+            elif PROBLEM.search(line) and not NOISE.search(line) and line not in problems:
+                problems.append(line)
+        returncode = process.wait()
+    return returncode, problems, log
+
+
+# what to do about Sphinx's messages that do not say it themselves
+HINTS = {
+    "document isn't included in any toctree": "add `- file: {docname}` to _toc.yml (and to _toc-pdf.yml "
+                                              "for a chapter page), next to its chapter's other pages",
+    "Glue reference": "the notebook named in `:doc:` glues no such key: check the key's spelling",
+}
+# Sphinx's status text ("checking consistency... ") can share a line with a warning
+STATUS_PREFIX = re.compile(r"^.*?\.\.\. (?=\S+: (WARNING|ERROR))")
+
+
+def report(problems: list[str]) -> None:
+    for problem in problems:
+        problem = STATUS_PREFIX.sub("", shorten_path(problem))
+        docname = problem.split(":")[0].rsplit(".", 1)[0]
+        hint = next((f"\n    -> {what.format(docname=docname)}" for cause, what in HINTS.items() if cause in problem), "")
+        print(f"  {problem}{hint}", file=sys.stderr, flush=True)
+
+
+def shorten_path(line: str) -> str:
+    """`/abs/path/to/book/chapters/x.md:12: ...` as `chapters/x.md:12: ...`."""
+    return line.replace(f"{ROOT}/", "")
+
+
+def validate() -> None:
+    returncode, problems, log = run([sys.executable, "-m", "startup_capitalism.validate"], "validate")
+    report(problems)
+    if returncode != 0:
+        fail("the data did not validate (each problem above: file:line: column: what is wrong)", log)
+
+
+def jupyter_book(builder: str) -> None:
     command = [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(WORK[builder]),
-               "--toc", str(TOC[builder]), "--builder", builder]
-    command += STRICT if strict else []
-    result = subprocess.run(command, cwd=ROOT)
-    if result.returncode != 0:
+               "--toc", str(TOC[builder]), "--builder", builder, *STRICT]
+    returncode, problems, log = run(command, builder)
+    report(problems)
+    if returncode != 0 or problems:
+        forget_read_documents(builder)
         if builder == "pdflatex":
             report_latex_errors()
-        fail(f"the {builder} build failed (see the warnings above, each with its file and line)")
+        fail(f"the {builder} build failed (see the problems above, each with its file and line)", log)
+
+
+def forget_read_documents(builder: str) -> None:
+    """Drop the saved environment so the next build re-reads every page and reports its warnings
+    again (Sphinx only reports those of the pages it reads)."""
+    shutil.rmtree(output_of(builder) / ".doctrees", ignore_errors=True)
 
 
 def report_latex_errors() -> None:
@@ -66,10 +139,12 @@ def output_of(builder: str) -> Path:
     return WORK[builder] / "_build"
 
 
-def fail(message: str) -> None:
+def fail(message: str, log: Path | None = None) -> None:
     for published in (SITE, PDF_DIR):
         shutil.rmtree(published, ignore_errors=True)
     print(f"build_book: {message}", file=sys.stderr)
+    if log is not None:
+        print(f"build_book: full log: {log.relative_to(ROOT)}", file=sys.stderr)
     print(f"build_book: nothing published; {SITE.relative_to(ROOT)} and {PDF_DIR.relative_to(ROOT)} "
           "were removed so that no stale output is taken for this build", file=sys.stderr)
     sys.exit(1)
@@ -95,20 +170,16 @@ def publish(with_pdf: bool) -> None:
 
 
 def main(target: str) -> None:
-    if target == "preview":
-        started = stage(1, 1, "preview build of the HTML site (not strict; notebooks from the cache)")
-        jupyter_book("html", strict=False)
-        shutil.rmtree(SITE, ignore_errors=True)
-        shutil.copytree(output_of("html") / "html", SITE)
-        done(started)
-        return
     with_pdf = target == "book"
-    total = 3 if with_pdf else 2
-    started = stage(1, total, "HTML site, strict (executes the notebooks whose code or inputs changed)")
+    total = 4 if with_pdf else 3
+    started = stage(1, total, "validating data/ against data/datapackage.json and the chapter text")
+    validate()
+    done(started)
+    started = stage(2, total, "HTML site, strict (executes the notebooks whose code or inputs changed)")
     jupyter_book("html")
     done(started)
     if with_pdf:
-        started = stage(2, total, "PDF through LaTeX, strict (reuses the executed notebooks)")
+        started = stage(3, total, "PDF through LaTeX, strict (reuses the executed notebooks)")
         jupyter_book("pdflatex")
         done(started)
     started = stage(total, total, "publishing")
@@ -117,6 +188,6 @@ def main(target: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in {"html", "book", "preview"}:
+    if len(sys.argv) != 2 or sys.argv[1] not in {"html", "book"}:
         sys.exit(__doc__)
     main(sys.argv[1])

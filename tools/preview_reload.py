@@ -1,0 +1,71 @@
+"""Save a page under a running `make preview` and wait, in Chromium, for the browser to reload.
+
+Used by `make benchmark` (which prints the time from the save to the reloaded page) and by
+tests/test_preview.py (which checks that the reload happens, with no timed assert).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+PAGE = "chapters/02-japan/finance"
+SENTENCE = "This helped to reduce the financial risk associated with starting a company."
+EDITED = SENTENCE.replace("reduce", "lower")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_preview(root: Path, port: int) -> tuple[subprocess.Popen, list[str]]:
+    """`tools/preview.py` of the book at `root`, once it serves; its output lines so far."""
+    environment = {**os.environ, "PYTHONPATH": str(root / "src")}
+    process = subprocess.Popen([sys.executable, "-u", str(root / "tools" / "preview.py"), "--port", str(port)],
+                               cwd=root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = []
+    for line in process.stdout:
+        output.append(line.rstrip("\n"))
+        if line.startswith("preview: serving"):
+            return process, output
+    raise RuntimeError("tools/preview.py stopped before serving:\n" + "\n".join(output[-40:]))
+
+
+def save_and_wait_for_reload(root: Path) -> dict:
+    """Open the page, save an edit of one sentence, wait until the browser shows it after a
+    reload; the page is restored afterwards. Returns what happened and how long it took."""
+    page_file = root / f"{PAGE}.md"
+    original = page_file.read_text(encoding="utf-8")
+    assert SENTENCE in original, f"{page_file}: the benchmark's sentence is not on the page any more"
+    port = free_port()
+    process, output = start_preview(root, port)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/{PAGE}.html", wait_until="load")
+            page.evaluate("window.beforeTheSave = true")
+            saved = time.monotonic()
+            page_file.write_text(original.replace(SENTENCE, EDITED), encoding="utf-8")
+            page.wait_for_function(
+                "edited => !window.beforeTheSave && document.body.innerText.includes(edited)",
+                arg=EDITED, timeout=120_000, polling=50)
+            seconds = time.monotonic() - saved
+            reloaded = page.evaluate("window.beforeTheSave === undefined")
+            browser.close()
+    finally:
+        page_file.write_text(original, encoding="utf-8")
+        process.terminate()
+        rest, _ = process.communicate(timeout=30)
+        output += rest.splitlines()
+    return {"seconds": seconds, "reloaded": reloaded, "output": output}
