@@ -109,7 +109,7 @@ def test_the_corpus_has_at_least_fifteen_distinct_cases():
 
 
 def test_the_real_data_passes():
-    for path, resource in ((paths.EVIDENCE_CSV, "evidence"), (paths.SCORES_CSV, "figure-2-1-scores")):
+    for path, resource in ((paths.EVIDENCE_CSV, "evidence"), (paths.SCORES_CSV, "scores")):
         _, problems = validate_file(path, resource)
         assert problems == [], "\n".join(map(str, problems))
 

@@ -70,7 +70,7 @@ def test_chart_ids_are_deterministic(built_book):
 def test_the_data_and_its_schema_are_downloadable(built_book):
     page = built_book.page("appendix/data")
     links = [a.get("href", "") for a in page.find_all("a")]
-    for name in ("evidence.csv", "figure-2-1-scores.csv", "datapackage.json"):
+    for name in ("evidence.csv", "scores.csv", "datapackage.json"):
         href = next((link for link in links if link.endswith(name)), None)
         assert href, f"no download link for {name}"
         assert (built_book.site / "appendix" / href).resolve().is_file()

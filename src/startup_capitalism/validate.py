@@ -18,7 +18,7 @@ from . import paths
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate the evidence CSV files.")
     parser.add_argument("--evidence", type=Path, default=paths.EVIDENCE_CSV, help="evidence CSV to check")
-    parser.add_argument("--scores", type=Path, default=paths.SCORES_CSV, help="Figure 2.1 scores CSV to check")
+    parser.add_argument("--scores", type=Path, default=paths.SCORES_CSV, help="the chapters' Figure N.1 scores CSV to check")
     arguments = parser.parse_args(argv)
     try:
         from .evidence import EVIDENCE_RESOURCE, SCORES_RESOURCE, validate_file
