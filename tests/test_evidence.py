@@ -154,7 +154,7 @@ def test_loaded_frames_are_typed():
 
 def test_an_unknown_section_is_an_error():
     with pytest.raises(KeyError, match="unknown section 'economy'"):
-        evidence.section_rows(evidence.load_evidence(), "economy")
+        evidence.section_rows(evidence.load_evidence(), 2, "economy")
 
 
 # --- property-based: random input never produces a traceback --------------------------------

@@ -1,4 +1,4 @@
-"""The PDF edition: every heading, caption and chart in it, fonts embedded, nothing raw."""
+"""The PDF edition (the whole book's PDF): every heading, caption and chart in it, fonts embedded, nothing raw."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import shutil
 import subprocess
 
 import pytest
+import yaml
 
-from conftest import chapter_docnames
+from conftest import ROOT, chapter_docnames
 from test_prose import FIGURE_CAPTION, HEADINGS, manuscript_sentences, normalise
+
+from startup_capitalism.chapters import all_chapters
 
 
 def run(*command: str) -> str:
@@ -27,7 +30,9 @@ def flat(text: str) -> str:
     return normalise(text.replace("\u00ad", ""))
 
 
-RUNNING_HEAD = "Chapter 2: Japan — an executable edition"
+# the running heads: the chapter's heading, the book's title outside the chapters
+RUNNING_HEADS = {chapter.heading for chapter in all_chapters()} | {
+    yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]}
 
 
 def reading_text(raw: str) -> str:
@@ -36,7 +41,7 @@ def reading_text(raw: str) -> str:
     kept = []
     for line in raw.splitlines():
         stripped = line.strip()
-        if (stripped == RUNNING_HEAD or re.fullmatch(r"\d+|[ivx]+", stripped)
+        if (stripped in RUNNING_HEADS or re.fullmatch(r"\d+|[ivx]+", stripped)
                 or re.fullmatch(r"\d+ Note \d+ of the chapter.*|.*print edition.*reproduced here\.?|note is not reproduced here\.", stripped)
                 or re.fullmatch(r"(.{3,60}) \d+|\d+ (.{3,60})", stripped) and not stripped.endswith(".")):
             continue
@@ -98,5 +103,5 @@ def test_the_footnotes_appear(pdf_text):
 
 def test_the_site_links_the_pdf(built_book):
     links = [a.get("href") for a in built_book.page("index").find_all("a")]
-    assert "chapter-02-japan.pdf" in links
-    assert (built_book.site / "chapter-02-japan.pdf").read_bytes() == built_book.pdf.read_bytes()
+    assert built_book.pdf.name in links
+    assert (built_book.site / built_book.pdf.name).read_bytes() == built_book.pdf.read_bytes()

@@ -11,7 +11,7 @@ class exhibit(nodes.figure):  # noqa: N801 (docutils names node classes in lower
 
 def _latex_visit_exhibit(translator, node: exhibit) -> None:
     """Typeset an exhibit as a float of its own (`sphinxexhibit`, defined in the LaTeX preamble),
-    so exhibits never take figure numbers from the authors' Figure 2.1."""
+    so exhibits never take figure numbers from the authors' Figure N.1."""
     translator.visit_figure(node)
     for index in range(len(translator.body) - 1, max(len(translator.body) - 4, -1), -1):
         if r"\begin{figure}" in translator.body[index]:
