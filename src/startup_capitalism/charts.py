@@ -279,7 +279,8 @@ def scores_across_chapters(scores: pd.DataFrame) -> alt.Chart:
     summary = "; ".join(f"{label}: {_score_summary(rows[rows['chapter_label'] == label], DIMENSIONS)}"
                         for label in countries)
     return alt.Chart(rows).mark_circle(size=150, opacity=0.9).encode(
-        x=alt.X("score:Q", title="Score (1 = Mark II ideal type; higher = toward Mark I)",
+        # the scale is explained in the subtitle: a long axis title would run into the next panel
+        x=alt.X("score:Q", title="Score",
                 axis=alt.Axis(tickMinStep=1, format="d"), scale=alt.Scale(zero=False, nice=False, padding=30)),
         y=alt.Y("dimension:N", title=None, sort=DIMENSIONS),
         yOffset=alt.YOffset("chapter_label:N", sort=countries),

@@ -46,7 +46,7 @@ def _latex_documents(app: Sphinx, env, docnames) -> None:
 
 def pdf_link(href: str, text: str) -> nodes.raw:
     """A download link for the site (the PDFs are published beside its index.html)."""
-    html = f'<div class="pdf-download"><a class="reference external" href="{href}" download>{text}</a></div>\n'
+    html = f'<div class="pdf-download" style="margin-bottom: 1em"><a class="reference external" href="{href}" download>{text}</a></div>\n'
     return nodes.raw("", html, format="html")
 
 
