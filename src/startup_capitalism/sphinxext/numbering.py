@@ -12,6 +12,8 @@ comparison, the appendix) number theirs A.1, A.2, ...
 
 from __future__ import annotations
 
+import copy
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.texescape import escape
@@ -26,8 +28,21 @@ def number_prefix(docname: str) -> int | str:
     return chapter.number if chapter else NON_CHAPTER_PREFIX
 
 
+def _restore_sphinx_numbers(app: Sphinx, env) -> list[str]:
+    """Hand Sphinx back the numbers it assigned last time before it assigns them again: it rewrites
+    every page whose numbers differ from the stored ones, which would be every page with a figure
+    if it compared its own numbers with the renumbered ones."""
+    previous = getattr(env, "startup_sphinx_fignumbers", None)
+    env.startup_chapter_fignumbers = copy.deepcopy(env.toc_fignumbers)
+    if previous is not None:
+        env.toc_fignumbers = previous
+    return []
+
+
 def renumber_by_chapter(app: Sphinx, env) -> list[str]:
-    """(k,) through the book -> (N, k) within chapter N; Sphinx has just assigned the former."""
+    """(k,) through the book -> (N, k) within chapter N; Sphinx has just assigned the former.
+    Returns the pages whose numbers changed, to be written again."""
+    env.startup_sphinx_fignumbers = copy.deepcopy(env.toc_fignumbers)
     numbered = []
     for docname, by_type in env.toc_fignumbers.items():
         for figtype, numbers in by_type.items():
@@ -38,7 +53,8 @@ def renumber_by_chapter(app: Sphinx, env) -> list[str]:
         key = (figtype, number_prefix(docname))
         counters[key] = counters.get(key, 0) + 1
         env.toc_fignumbers[docname][figtype][node_id] = (key[1], counters[key])
-    return []
+    before = getattr(env, "startup_chapter_fignumbers", {})
+    return [docname for docname, numbers in env.toc_fignumbers.items() if before.get(docname) != numbers]
 
 
 def _latex_numbering_at_page_start(app: Sphinx, doctree: nodes.document) -> None:
@@ -58,6 +74,7 @@ def _latex_numbering_at_page_start(app: Sphinx, doctree: nodes.document) -> None
 
 
 def setup(app: Sphinx) -> None:
-    # after the toctree collector (priority 500) has assigned the book-wide numbers
+    # around the toctree collector (priority 500), which assigns the book-wide numbers
+    app.connect("env-get-updated", _restore_sphinx_numbers, priority=100)
     app.connect("env-get-updated", renumber_by_chapter, priority=900)
     app.connect("doctree-read", _latex_numbering_at_page_start)
