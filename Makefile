@@ -7,7 +7,7 @@ VENV        := .venv
 BIN         := $(VENV)/bin
 EVIDENCE    ?= data/evidence.csv
 ACTORS      ?= data/actors.csv
-SCORES      ?= data/figure-2-1-scores.csv
+SCORES      ?= data/scores.csv
 SITE        := _build/html
 # the public repository, for the site's repository and Binder buttons (see README)
 export REPOSITORY_URL REPOSITORY_BRANCH

@@ -16,29 +16,15 @@ from unittest import mock
 import jupytext
 from nbval.plugin import IPyNbFile
 
+from startup_capitalism.sphinxext.execution_cache import build_reference_outputs
+
+
 def is_myst_notebook(path: Path) -> bool:
     """A MyST notebook: markdown with a jupytext header (the chapter pages have none)."""
     if path.suffix != ".md":
         return False
     head = path.read_text(encoding="utf-8")[:400]
     return head.startswith("---") and "format_name: myst" in head and "kernelspec" in head
-
-
-def build_reference_outputs(notebook):
-    """The notebook with the outputs the last build stored in its execution cache merged in."""
-    from jupyter_cache import get_cache
-
-    from startup_capitalism.sphinxext import execution_cache_folder
-
-    cache = get_cache(execution_cache_folder())
-    try:
-        _, merged = cache.merge_match_into_notebook(notebook)
-    except KeyError as error:
-        raise RuntimeError(
-            "no outputs of the published build for this notebook: run `make book` first "
-            f"({error})"
-        ) from error
-    return merged
 
 
 class MystNotebookFile(IPyNbFile):

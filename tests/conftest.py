@@ -15,7 +15,8 @@ from startup_capitalism.chapters import BACK_MATTER_PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
-PDF = ROOT / "_build" / "pdf" / "chapter-02-japan.pdf"
+PDF_DIR = ROOT / "_build" / "pdf"
+PDF = PDF_DIR / "book.pdf"  # the whole book: every chapter and the appendix
 
 
 @dataclass
@@ -29,7 +30,7 @@ class BuiltBook:
         return BeautifulSoup((self.site / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
 
     def chart_count(self) -> int:
-        """Charts glued into the chapter pages (the exhibits and Figure 2.1)."""
+        """Charts glued into the chapter pages (the exhibits and each chapter's Figure N.1)."""
         return sum(len(self.page(name).select("figure .startup-chart")) for name in chapter_docnames())
 
 

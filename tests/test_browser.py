@@ -14,6 +14,10 @@ from playwright.sync_api import sync_playwright
 
 from conftest import chapter_docnames, toc_docnames
 
+from startup_capitalism.chapters import all_chapters
+
+FIRST = all_chapters()[0]  # a chapter with the book's standard sections
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -96,7 +100,7 @@ def test_at_least_twelve_charts_draw_across_the_book(browser, site_url):
 
 
 def test_a_tooltip_shows_the_evidence_behind_a_mark(browser, site_url):
-    page, context, charts, _, _ = visit(browser, site_url, "chapters/02-japan/employment")
+    page, context, charts, _, _ = visit(browser, site_url, f"chapters/{FIRST.dirname}/employment")
     try:
         bars = page.locator(".startup-chart svg g.mark-rect path")
         bars.first.hover()
@@ -109,7 +113,7 @@ def test_a_tooltip_shows_the_evidence_behind_a_mark(browser, site_url):
 
 
 def test_the_legend_filters_the_timeline(browser, site_url):
-    page, context, charts, _, _ = visit(browser, site_url, "chapters/02-japan/index")
+    page, context, charts, _, _ = visit(browser, site_url, f"chapters/{FIRST.dirname}/index")
     try:
         chart = page.locator(".startup-chart").first
         symbol = chart.locator("g.role-legend-symbol path").first

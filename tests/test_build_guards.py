@@ -86,8 +86,8 @@ BAD_EDITS = {
                          "{glued-figure} employment-no-such-key\n",
                          r"employment\.md:\d+: WARNING: Glue reference 'employment-no-such-key' not found"),
     "failing notebook cell": ("notebooks/02-japan/social-purpose.md",
-                              'purpose = evidence.section_rows(rows, "social-purpose")',
-                              'purpose = evidence.section_rows(rows, "social-purposes")',
+                              'purpose = evidence.section_rows(rows, chapter, "social-purpose")',
+                              'purpose = evidence.section_rows(rows, chapter, "social-purposes")',
                               r"social-purpose\.md(.|\n)*unknown section 'social-purposes'"),
 }
 
@@ -163,9 +163,9 @@ def test_a_section_page_without_a_notebook_fails_the_structure_test_saying_what_
 
 
 def test_reviewers_get_binder_repository_and_download_buttons(scratch_book):
-    build(scratch_book, REPOSITORY_URL="https://github.com/example-org/chapter-02-japan")
+    build(scratch_book, REPOSITORY_URL="https://github.com/example-org/startup-capitalism")
     page = (scratch_book / "_build" / "html" / "notebooks" / "02-japan" / "finance.html").read_text()
-    assert ("https://mybinder.org/v2/gh/example-org/chapter-02-japan/main"
+    assert ("https://mybinder.org/v2/gh/example-org/startup-capitalism/main"
             "?urlpath=lab/tree/notebooks/02-japan/finance.md") in page
-    assert 'href="https://github.com/example-org/chapter-02-japan"' in page
+    assert 'href="https://github.com/example-org/startup-capitalism"' in page
     assert "_sources/notebooks/02-japan/finance.md" in page  # download the MyST source

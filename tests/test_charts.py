@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import json
 
+import pandas as pd
 import pytest
 
-from startup_capitalism import charts, evidence, rendering
+from startup_capitalism import chapters, charts, evidence, rendering
 
-ROWS = evidence.load_evidence()
-SCORES = evidence.load_scores()
+# the checks below are on Japan's own rows (its job tenure, its dollar sums, its scores)
+JAPAN = chapters.chapter(2)
+ROWS = evidence.chapter_rows(evidence.load_evidence(), JAPAN)
+SCORES = evidence.load_scores(JAPAN)
 LABELS = dict(title="A title", subtitle="A subtitle", description="A description for screen readers.")
 
 
@@ -107,8 +110,8 @@ def test_instrument_timeline_has_only_debt_and_equity_rows():
     assert len(embedded) == int((ROWS["instrument"].notna() & ROWS["year"].notna()).sum())
 
 
-def test_figure_2_1_shows_both_periods_on_all_five_dimensions_and_no_invented_maximum():
-    spec = spec_of(charts.figure_2_1(SCORES))
+def test_figure_n_1_shows_both_periods_on_all_five_dimensions_and_no_invented_maximum():
+    spec = spec_of(charts.figure_n_1(SCORES))
     embedded = embedded_rows(spec)
     assert {(r["dimension"], r["period"]) for r in embedded} == {
         (d, p) for d in charts.DIMENSIONS for p in ("antecedents", "startup capitalism")}
@@ -126,7 +129,7 @@ def test_every_builder_gives_a_title_and_a_description():
         charts.instrument_timeline(ROWS, **LABELS),
         charts.dated_values(ROWS[ROWS["title"].str.startswith("Unemployment")].assign(s="u"), series="s",
                             series_title="S", value_title="Percent", **LABELS),
-        charts.figure_2_1(SCORES),
+        charts.figure_n_1(SCORES),
     ]
     for chart in builders:
         spec = spec_of(chart)
@@ -136,7 +139,7 @@ def test_every_builder_gives_a_title_and_a_description():
 
 def test_the_renderer_is_deterministic_offline_and_serves_both_builders():
     charts.use_book_charts()
-    spec = spec_of(charts.figure_2_1(SCORES))
+    spec = spec_of(charts.figure_n_1(SCORES))
     first, second = rendering.render(spec), rendering.render(spec)
     assert first == second
     assert set(first) == {"text/html", "image/png", "text/plain"}
@@ -193,3 +196,21 @@ def test_tables_name_actors_by_canonical_name_and_tooltips_keep_the_texts_wordin
     assert kishida["actor"].nunique() > 1
     assert set(evidence_table(kishida)["Actor"]) == {"Kishida government"}
     assert set(charts.chart_rows(kishida)["actor_label"]) == set(kishida["actor"])
+def test_a_chapter_chart_refuses_the_rows_of_two_chapters():
+    other = SCORES.assign(chapter=99, country="Elsewhere")
+    with pytest.raises(ValueError, match="one chapter"):
+        charts.figure_n_1(pd.concat([SCORES, other]))
+    with pytest.raises(ValueError, match="one chapter"):
+        charts.evidence_timeline(pd.concat([ROWS, ROWS.assign(chapter=99)]), **LABELS)
+
+
+def test_the_figure_n_1_title_names_the_chapters_country():
+    assert spec_of(charts.figure_n_1(SCORES))["title"]["text"].startswith(f"{JAPAN.country}’s ")
+
+
+def test_the_comparison_shows_every_chapter_side_by_side_by_period():
+    other = SCORES.assign(chapter=99, country="Elsewhere")
+    spec = spec_of(charts.scores_across_chapters(pd.concat([SCORES, other])))
+    embedded = embedded_rows(spec)
+    assert {r["chapter_label"] for r in embedded} == {f"Chapter {JAPAN.number}: {JAPAN.country}", "Chapter 99: Elsewhere"}
+    assert spec["encoding"]["column"]["field"] == "period"

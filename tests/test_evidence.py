@@ -153,7 +153,7 @@ def test_the_corpus_has_at_least_fifteen_distinct_cases():
 
 
 def test_the_real_data_passes():
-    for path, resource in ((paths.EVIDENCE_CSV, "evidence"), (paths.SCORES_CSV, "figure-2-1-scores")):
+    for path, resource in ((paths.EVIDENCE_CSV, "evidence"), (paths.SCORES_CSV, "scores")):
         _, problems = validate_file(path, resource)
         assert problems == [], "\n".join(map(str, problems))
 
@@ -319,7 +319,7 @@ def test_loaded_frames_are_typed():
 
 def test_an_unknown_section_is_an_error():
     with pytest.raises(KeyError, match="unknown section 'economy'"):
-        evidence.section_rows(evidence.load_evidence(), "economy")
+        evidence.section_rows(evidence.load_evidence(), 2, "economy")
 
 
 # --- property-based: random input never produces a traceback --------------------------------

@@ -1,4 +1,4 @@
-"""The book's structure: every TOC page built, no page left out, numbering as Chapter 2."""
+"""The book's structure: every TOC page built, no page left out, each chapter numbered by its own number."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def test_no_page_or_notebook_is_left_out_of_the_toc():
     """Chapter pages belong in the site's TOC and the PDF's; notebooks in the site's only."""
     site, pdf = toc_files("_toc.yml"), toc_files("_toc-pdf.yml")
     problems = []
-    for folder, tocs in (("chapters", {"_toc.yml": site, "_toc-pdf.yml": pdf}), ("notebooks", {"_toc.yml": site})):
+    for folder, tocs in (("chapters", {"_toc.yml": site, "_toc-pdf.yml": pdf}), ("notebooks", {"_toc.yml": site}), ("book", {"_toc.yml": site})):
         for page in sorted((ROOT / folder).rglob("*.md")):
             docname = page.relative_to(ROOT).with_suffix("").as_posix()
             absent = [name for name, listed in tocs.items() if docname not in listed]
@@ -78,13 +78,18 @@ def test_strict_build_reports_no_warning(built_book):
     assert sphinx_problems == []
 
 
-def test_the_authors_figure_is_figure_2_1_and_edition_charts_are_exhibits(built_book):
-    page = built_book.page("chapters/02-japan/continuity-and-change")
-    assert page.find(id="fig-2-1").find("span", class_="caption-number").get_text().strip() == "Figure 2.1"
-    exhibits = []
-    for docname in chapter_docnames():
-        for number in built_book.page(docname).select("figure span.caption-number"):
-            exhibits.append(number.get_text().strip())
-    edition = [n for n in exhibits if n != "Figure 2.1"]
-    assert edition and all(n.startswith("Exhibit 2.") for n in edition)
-    assert [int(n.split(".")[1]) for n in edition] == list(range(1, len(edition) + 1))
+def caption_numbers(built_book, docnames: list[str], selector: str = "span.caption-number") -> list[str]:
+    return [number.get_text().strip() for docname in docnames for number in built_book.page(docname).select(selector)]
+
+
+def test_each_chapter_numbers_its_figures_exhibits_and_tables_by_its_own_number(built_book):
+    for chapter in all_chapters():
+        pages = [name for name in chapter_docnames() if name.startswith(f"chapters/{chapter.dirname}/")]
+        figures = caption_numbers(built_book, pages, "figure span.caption-number")
+        authors = [n for n in figures if n.startswith("Figure ")]
+        assert authors and all(n.startswith(f"Figure {chapter.number}.") for n in authors), authors
+        edition = [n for n in figures if n not in authors]
+        assert edition and all(n.startswith(f"Exhibit {chapter.number}.") for n in edition)
+        assert [int(n.split(".")[1]) for n in edition] == list(range(1, len(edition) + 1))
+        tables = caption_numbers(built_book, pages, "table span.caption-number")
+        assert [n for n in tables] == [f"Table {chapter.number}.{k}" for k in range(1, len(tables) + 1)]

@@ -13,8 +13,12 @@ import sys
 import time
 from pathlib import Path
 
+from startup_capitalism.chapters import all_chapters
+
 ROOT = Path(__file__).resolve().parent.parent
-PROSE_PAGE = ROOT / "chapters" / "02-japan" / "finance.md"
+# a page of prose whose edit executes no notebook: the first chapter's last section
+FIRST_CHAPTER = all_chapters()[0]
+PROSE_PAGE = FIRST_CHAPTER.page_for_section(FIRST_CHAPTER.sections()[-1])
 
 
 def size(path: Path) -> str:
@@ -56,7 +60,7 @@ def main() -> None:
     for what, path in (
         ("Python environment (.venv)", ROOT / ".venv"),
         ("site (_build/html)", ROOT / "_build" / "html"),
-        ("PDF", ROOT / "_build" / "pdf" / "chapter-02-japan.pdf"),
+        ("PDFs, the book's and one per chapter (_build/pdf)", ROOT / "_build" / "pdf"),
         ("offline Vega bundle (_static/vega-offline.js)", ROOT / "_build" / "html" / "_static" / "vega-offline.js"),
         ("execution cache (_build/.jupyter_cache)", ROOT / "_build" / ".jupyter_cache"),
     ):

@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from startup_capitalism.sphinxext.pdfs import BOOK_PDF, pdf_names, tex_name
+
 ROOT = Path(__file__).resolve().parent.parent
 # one work folder per builder: the PDF uses its own table of contents (_toc-pdf.yml)
 WORK = {"html": ROOT / "_build" / "work", "pdflatex": ROOT / "_build" / "work-pdf"}
@@ -33,7 +35,6 @@ TOC = {"html": ROOT / "_toc.yml", "pdflatex": ROOT / "_toc-pdf.yml"}
 SITE = ROOT / "_build" / "html"
 PDF_DIR = ROOT / "_build" / "pdf"
 LOGS = ROOT / "_build" / "logs"
-PDF_NAME = "chapter-02-japan.pdf"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 STRICT = ["-n", "-W", "--keep-going"]
 # what a person must read in a stage's output: Sphinx's located warnings and errors, the
@@ -125,14 +126,15 @@ def forget_read_documents(builder: str) -> None:
 
 def report_latex_errors() -> None:
     """LaTeX's own errors ('! ...' and the input line after them), which jupyter-book hides."""
-    log = output_of("pdflatex") / "latex" / PDF_NAME.replace(".pdf", ".log")
-    if not log.is_file():
-        return
-    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    for number, line in enumerate(lines):
-        if line.startswith("!"):
-            context = next((l for l in lines[number + 1: number + 12] if l.startswith("l.")), "")
-            print(f"{log.relative_to(ROOT)}: LaTeX: {line[1:].strip()} {context}", file=sys.stderr)
+    for pdf_name in pdf_names():
+        log = output_of("pdflatex") / "latex" / tex_name(pdf_name).replace(".tex", ".log")
+        if not log.is_file():
+            continue
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        for number, line in enumerate(lines):
+            if line.startswith("!"):
+                context = next((l for l in lines[number + 1: number + 12] if l.startswith("l.")), "")
+                print(f"{log.relative_to(ROOT)}: LaTeX: {line[1:].strip()} {context}", file=sys.stderr)
 
 
 def output_of(builder: str) -> Path:
@@ -155,18 +157,22 @@ def publish(with_pdf: bool) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(output_of("html") / "html", staging)
     if with_pdf:
-        pdf = output_of("pdflatex") / "latex" / PDF_NAME
-        if not pdf.is_file():
-            fail(f"the LaTeX build left no {pdf.relative_to(ROOT)}")
-        shutil.copy2(pdf, staging / PDF_NAME)
+        # the book's PDF and one per chapter, each beside the site's index.html and in _build/pdf
+        pdfs = [output_of("pdflatex") / "latex" / name for name in pdf_names()]
+        for pdf in pdfs:
+            if not pdf.is_file():
+                fail(f"the LaTeX build left no {pdf.relative_to(ROOT)}")
+        shutil.rmtree(PDF_DIR, ignore_errors=True)
         PDF_DIR.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(pdf, PDF_DIR / PDF_NAME)
+        for pdf in pdfs:
+            shutil.copy2(pdf, staging / pdf.name)
+            shutil.copy2(pdf, PDF_DIR / pdf.name)
     else:
         # a PDF from an earlier build would not match this site
         shutil.rmtree(PDF_DIR, ignore_errors=True)
     shutil.rmtree(SITE, ignore_errors=True)
     staging.rename(SITE)
-    print(f"    site: {SITE.relative_to(ROOT)}/index.html" + (f"; PDF: {PDF_DIR.relative_to(ROOT)}/{PDF_NAME}" if with_pdf else ""))
+    print(f"    site: {SITE.relative_to(ROOT)}/index.html" + (f"; PDFs: {PDF_DIR.relative_to(ROOT)}/{BOOK_PDF} and one per chapter" if with_pdf else ""))
 
 
 def main(target: str) -> None:

@@ -76,27 +76,27 @@ kernelspec:
 ---
 """
 SETUP_CELL = """\
-```{code-cell} ipython3
+```{{code-cell}} ipython3
 :tags: [remove-cell]
 
 from myst_nb import glue
 
-from startup_capitalism import charts, evidence, fmt
+from startup_capitalism import chapters, charts, evidence
 from startup_capitalism.tables import evidence_table, glue_table
 
 charts.use_book_charts()
-rows = evidence.load_evidence()
+chapter = chapters.chapter({number})
+rows = evidence.chapter_rows(evidence.load_evidence(), chapter)  # this chapter's rows only
 ```"""
 ROWS_CELL = """\
 ```{{code-cell}} ipython3
-section_evidence = evidence.section_rows(rows, {number}, "{section}")
+section_evidence = evidence.section_rows(rows, chapter, "{section}")
 glue("{section}-row-count", len(section_evidence), display=False)
 glue_table("{section}-rows", evidence_table(section_evidence))
 ```"""
 FIGURE_CELL = """\
 ```{{code-cell}} ipython3
-scores = evidence.load_scores()
-figure = charts.figure_2_1(scores[scores["chapter"] == {number}])
+figure = charts.figure_n_1(evidence.load_scores(chapter))
 glue("{key}", figure, display=False)
 figure
 ```"""
@@ -175,13 +175,13 @@ def render_notebook(chapter: Chapter, page: Page) -> str:
         f"({prefix.replace('ch', 'nb-ch', 1)}-{page.section})=\n# Evidence notebook: {notebook_title(page)}",
         f"The evidence rows coded from {{ref}}`{prefix}-{page.section}`, read and validated by the "
         f"`startup_capitalism` package from `data/evidence.csv`.",
-        SETUP_CELL,
-        ROWS_CELL.format(number=chapter.number, section=page.section),
+        SETUP_CELL.format(number=chapter.number),
+        ROWS_CELL.format(section=page.section),
     ]
     for figure in page.figures:
         cells.append(f"The authors' **Figure {figure.number}**, rebuilt from this chapter's scores in "
                      "`data/scores.csv`, each score with the sentence of the chapter that states it.")
-        cells.append(FIGURE_CELL.format(number=chapter.number, key=figure_key(figure)))
+        cells.append(FIGURE_CELL.format(key=figure_key(figure)))
     return NOTEBOOK_HEADER + "\n" + "\n\n".join(cells) + "\n"
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 import jupytext
 import pytest
 
+from startup_capitalism.sphinxext.execution_cache import build_reference_outputs
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from conftest import build_reference_outputs  # noqa: E402  (the repository's conftest.py)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.md"))
 

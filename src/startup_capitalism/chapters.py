@@ -6,11 +6,11 @@ A chapter is a unit: `chapters/NN-slug/` (its pages, `index.md` the opening),
 
     ---
     chapter:
-      number: 2
-      title: Japan
-      country: Japan
-      slug: japan
-      manuscript: sources/manuscript/chapter-02-japan.txt
+      number: <N, the book's chapter number>
+      title: <the chapter's title>
+      country: <the country it studies>
+      slug: <lower-case words joined by hyphens: the folder is chapters/NN-slug>
+      manuscript: sources/manuscript/chapter-NN-slug.txt
     ---
 
 Everything else (folders, labels, PDF names, numbering, the data package's allowed values) is
@@ -64,7 +64,7 @@ class Chapter:
 
     @property
     def label_prefix(self) -> str:
-        """Labels of this chapter's pages and exhibits start with it (`ch02-finance`)."""
+        """Labels of this chapter's pages and exhibits start with it (`chNN-finance`)."""
         return f"ch{self.number:02d}"
 
     @property
@@ -73,7 +73,7 @@ class Chapter:
 
     @property
     def heading(self) -> str:
-        """The chapter's title line as the manuscript gives it ("Chapter 2 Japan")."""
+        """The chapter's title line as the manuscript gives it ("Chapter N Country")."""
         return f"Chapter {self.number} {self.title}"
 
     def page_for_section(self, section: str) -> Path:
@@ -139,8 +139,8 @@ def chapter(number: int, chapters_dir: Path = paths.CHAPTERS_DIR) -> Chapter:
 
 
 def chapter_of_docname(docname: str, chapters_dir: Path = paths.CHAPTERS_DIR) -> Chapter | None:
-    """The chapter a Sphinx document belongs to (`chapters/02-japan/finance`,
-    `notebooks/02-japan/finance`), or None for the book's own pages."""
+    """The chapter a Sphinx document belongs to (`chapters/NN-slug/finance`,
+    `notebooks/NN-slug/finance`), or None for the book's own pages."""
     parts = docname.split("/")
     if len(parts) < 2 or parts[0] not in (paths.CHAPTERS_DIR.name, paths.NOTEBOOKS_DIR.name):
         return None

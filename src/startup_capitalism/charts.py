@@ -77,7 +77,23 @@ def chart_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return plain.where(rows.notna(), None)
 
 
-def _dimension_colour(title: str = "Dimension of Figure 2.1") -> alt.Color:
+def one_chapter(frame: pd.DataFrame) -> tuple[int, str]:
+    """The (number, country) of the one chapter a frame's rows come from; a chart of one chapter
+    must never mix in another's rows."""
+    pairs = frame[["chapter", "country"]].drop_duplicates()
+    if len(pairs) != 1:
+        raise ValueError(f"expected the rows of one chapter, got {len(pairs)}: filter with evidence.section_rows "
+                         "or evidence.chapter_rows")
+    number, country = pairs.iloc[0]
+    return int(number), str(country)
+
+
+def dimensions_title(frame: pd.DataFrame) -> str:
+    """The dimensions are those of the chapter's Figure N.1."""
+    return f"Dimension of Figure {one_chapter(frame)[0]}.1"
+
+
+def _dimension_colour(title: str = "Dimension") -> alt.Color:
     return alt.Color(
         "dimension_label:N",
         title=title,
@@ -115,10 +131,10 @@ def _timeline(rows: pd.DataFrame, *, lane: str, lane_order: list[str] | None, le
 
 
 def evidence_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description: str) -> alt.LayerChart:
-    """Every dated fact on a time axis, one lane per dimension of Figure 2.1."""
+    """Every dated fact of one chapter on a time axis, one lane per dimension of its Figure N.1."""
     return _timeline(
         chart_rows(frame), lane="dimension_label", lane_order=list(DIMENSION_LABEL_COLOURS),
-        legend_colour=_dimension_colour(),
+        legend_colour=_dimension_colour(dimensions_title(frame)),
         title=title, subtitle=subtitle, description=description,
     )
 
@@ -226,8 +242,9 @@ def _score_summary(rows: pd.DataFrame, order: list[str]) -> str:
     return "; ".join(parts) + "."
 
 
-def figure_2_1(scores: pd.DataFrame) -> alt.Chart:
-    """The authors' Figure 2.1 as a dumbbell: each dimension's score in both periods."""
+def figure_n_1(scores: pd.DataFrame) -> alt.Chart:
+    """A chapter's Figure N.1 as a dumbbell: each dimension's score in both periods."""
+    _, country = one_chapter(scores)
     rows = scores.astype(object).where(scores.notna(), None)
     order = DIMENSIONS
     base = alt.Chart(rows)
@@ -246,8 +263,36 @@ def figure_2_1(scores: pd.DataFrame) -> alt.Chart:
     dots = base.transform_filter("datum.period == 'startup capitalism'").mark_circle(
         size=150, opacity=1).encode(x=x, y=y, color=period_colour, tooltip=tooltip)
     return (link + rings + dots).properties(
-        title=alt.Title("Japan’s institutional evolution: antecedents to startup capitalism",
+        title=alt.Title(f"{country}’s institutional evolution: antecedents to startup capitalism",
                         subtitle="The authors’ scores; 1 is the Mark II ideal type, higher lies toward Mark I"),
-        description="Dumbbell chart of the authors' scores for Japan on five dimensions, antecedents "
+        description=f"Dumbbell chart of the authors' scores for {country} on five dimensions, antecedents "
         "period versus startup capitalism: " + _score_summary(rows, order),
         width=480, height=alt.Step(34))
+
+
+def scores_across_chapters(scores: pd.DataFrame) -> alt.Chart:
+    """Every chapter's Figure N.1 scores by dimension, the antecedents and startup capitalism side
+    by side, one colour per chapter's country."""
+    rows = scores.astype(object).where(scores.notna(), None)
+    rows["chapter_label"] = [f"Chapter {row['chapter']}: {row['country']}" for row in rows.to_dict("records")]
+    countries = sorted(set(rows["chapter_label"]), key=lambda label: int(label.split()[1].rstrip(":")))
+    summary = "; ".join(f"{label}: {_score_summary(rows[rows['chapter_label'] == label], DIMENSIONS)}"
+                        for label in countries)
+    return alt.Chart(rows).mark_circle(size=150, opacity=0.9).encode(
+        # the scale is explained in the subtitle: a long axis title would run into the next panel
+        x=alt.X("score:Q", title="Score",
+                axis=alt.Axis(tickMinStep=1, format="d"), scale=alt.Scale(zero=False, nice=False, padding=30)),
+        y=alt.Y("dimension:N", title=None, sort=DIMENSIONS),
+        yOffset=alt.YOffset("chapter_label:N", sort=countries),
+        color=alt.Color("chapter_label:N", title="Chapter", sort=countries),
+        column=alt.Column("period:N", title=None, sort=list(PERIOD_COLOURS)),
+        tooltip=[alt.Tooltip("chapter_label:N", title="Chapter"), alt.Tooltip("dimension:N", title="Dimension"),
+                 alt.Tooltip("period:N", title="Period"), alt.Tooltip("score:Q", title="Score"),
+                 alt.Tooltip("quote:N", title="The chapter says")],
+    ).properties(
+        title=alt.Title("The chapters’ scores side by side: antecedents and startup capitalism",
+                        subtitle="The authors’ Figure N.1 scores of each chapter; 1 is the Mark II ideal type, "
+                        "higher lies toward Mark I"),
+        description="Dot chart of the authors' scores on five dimensions, one colour per chapter, the antecedents "
+        "period beside startup capitalism: " + summary,
+        width=260, height=alt.Step(30))

@@ -27,13 +27,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import evidence_rules, paths
+from . import chapters, evidence_rules, paths
+from .chapters import Chapter
 from .evidence_rules import Context, chapter_paragraphs  # noqa: F401 - chapter_paragraphs is public API
 from .problems import Problem
 
 EVIDENCE_RESOURCE = "evidence"
 ACTORS_RESOURCE = "actors"
-SCORES_RESOURCE = "figure-2-1-scores"
+SCORES_RESOURCE = "scores"
 # the kind of number each integer column holds, for messages in plain words
 WHOLE_NUMBER_EXAMPLES = {"year": "2018", "year_end": "2027", "month": "9 for September", "day": "25", "chapter": "2",
                          "score": "3"}
@@ -368,15 +369,32 @@ def load_evidence(path: Path = paths.EVIDENCE_CSV, actors_path: Path = paths.ACT
     return rows.reset_index(drop=True)
 
 
-def load_scores(path: Path = paths.SCORES_CSV) -> pd.DataFrame:
-    """The authors' Figure 2.1 scores, validated."""
-    return _load(path, SCORES_RESOURCE)
+def chapter_number(chapter: Chapter | int) -> int:
+    """A chapter's number, checked against the book's declared chapters."""
+    number = chapter.number if isinstance(chapter, Chapter) else int(chapter)
+    known = [declared.number for declared in chapters.all_chapters()]
+    if number not in known:
+        raise KeyError(f"unknown chapter {number}; the book's chapters are {', '.join(map(str, known)) or 'none'}")
+    return number
 
 
-def section_rows(rows: pd.DataFrame, section: str) -> pd.DataFrame:
-    """The rows coded from one chapter page; an unknown section is an error, not an empty table."""
-    known = list(rows["section"].cat.categories)
+def chapter_rows(rows: pd.DataFrame, chapter: Chapter | int) -> pd.DataFrame:
+    """The rows of one chapter: a chapter's notebooks never see another chapter's rows."""
+    return rows[rows["chapter"] == chapter_number(chapter)]
+
+
+def load_scores(chapter: Chapter | int | None = None, path: Path = paths.SCORES_CSV) -> pd.DataFrame:
+    """The authors' Figure N.1 scores, validated: one chapter's, or every chapter's (None)."""
+    scores = _load(path, SCORES_RESOURCE)
+    return scores if chapter is None else chapter_rows(scores, chapter)
+
+
+def section_rows(rows: pd.DataFrame, chapter: Chapter | int, section: str) -> pd.DataFrame:
+    """The rows coded from one page of one chapter; an unknown chapter or section is an error,
+    not an empty table."""
+    number = chapter_number(chapter)
+    known = chapters.chapter(number).sections()
     if section not in known:
-        raise KeyError(f"unknown section {section!r}; the data package knows {', '.join(known)}")
-    return rows[rows["section"] == section]
+        raise KeyError(f"unknown section {section!r} of chapter {number}; its sections are {', '.join(known)}")
+    return rows[(rows["chapter"] == number) & (rows["section"] == section)]
 

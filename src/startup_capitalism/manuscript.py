@@ -1,6 +1,6 @@
 """Read an authors' manuscript in the book's plain-text form, with located errors.
 
-The form (that of `sources/manuscript/chapter-02-japan.txt`): the first line is "Chapter N Country";
+The form (that of every received manuscript in `sources/manuscript/`): the first line is "Chapter N Country";
 every other line is a heading or a paragraph; a footnote is a bare number right after a sentence
 ("... (Vogel 2006, 95).3"), numbered 1, 2, 3, ... through the chapter; a figure is a line
 "FIGURE N.k.Caption". The book's standard sections are recognised by their headings
@@ -35,7 +35,7 @@ STANDARD_SECTIONS = (
 CHAPTER_LINE = re.compile(r"Chapter (\d{1,2}) (\S.*)")
 FIGURE_LINE = re.compile(r"FIGURE (\d+)\.(\d+)\.(.*)")
 # a bare footnote number: digits right after a sentence's closing punctuation, not the "1" of a
-# figure or section number such as "figure 2.1 shows" (a year before it is fine: "in 2021.9")
+# figure or section number such as "figure 3.2 shows" (a year before it is fine: "in 2021.9")
 FOOTNOTE_MARKER = re.compile(r"(?<!\b\d\.)(?<!\b\d\d\.)(?<=[.?!”)])(\d{1,3})(?=\s|$)")
 # a heading is a short line that does not end a sentence (a trailing footnote number aside)
 HEADING_MAX_WORDS = 12
@@ -92,7 +92,7 @@ class Manuscript:
 
 
 def slugify(text: str) -> str:
-    """`Continuity and Change in Japan` -> `continuity-and-change-in-japan` (ASCII, hyphens)."""
+    """`Continuity and Change in Ruritania` -> `continuity-and-change-in-ruritania` (ASCII, hyphens)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
@@ -153,7 +153,7 @@ def read_opening(path: Path) -> tuple[int, int, str]:
     opening = CHAPTER_LINE.fullmatch(first)
     if not opening:
         raise ManuscriptError(path, first_line, f'the first line must be "Chapter N Country" (for example '
-                                                f'"Chapter 2 Japan"), found “{first[:60]}”')
+                                                f'"Chapter 9 Ruritania"), found “{first[:60]}”')
     return first_line, int(opening.group(1)), opening.group(2).strip()
 
 

@@ -44,7 +44,7 @@ EDITED_SIMILARITY = 0.5
 
 @dataclass(frozen=True)
 class PageSentence:
-    docname: str  # chapters/02-japan/finance
+    docname: str  # chapters/NN-slug/section
     line: int  # the line of its paragraph in the page, 1-based
     text: str
 

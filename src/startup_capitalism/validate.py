@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate the evidence CSV files.")
     parser.add_argument("--evidence", type=Path, default=paths.EVIDENCE_CSV, help="evidence CSV to check")
     parser.add_argument("--actors", type=Path, default=paths.ACTORS_CSV, help="actors CSV to check (evidence's actor_id refers to it)")
-    parser.add_argument("--scores", type=Path, default=paths.SCORES_CSV, help="Figure 2.1 scores CSV to check")
+    parser.add_argument("--scores", type=Path, default=paths.SCORES_CSV, help="the chapters' Figure N.1 scores CSV to check")
     arguments = parser.parse_args(argv)
     try:
         from .evidence import ACTORS_RESOURCE, EVIDENCE_RESOURCE, SCORES_RESOURCE, validate_file

@@ -1,0 +1,30 @@
+"""The book's Sphinx extension, one job per module:
+
+- `exhibit`: the edition's exhibits, a float numbered in a series of its own;
+- `glued`: `{glued-figure}` and `{glued-table}`, a notebook's glued chart or table pasted into a
+  page as a numbered, captioned figure, exhibit or table;
+- `codebook`, `data_version`: the appendix's generated tables;
+- `numbering`: Figure N.k, Exhibit N.k, Table N.k by chapter, in HTML and LaTeX;
+- `pdfs`: one PDF per chapter and one for the book, linked from the site; `chapter_list`: the
+  front page's list of chapters;
+- `latex_images`: the PNG of each pasted chart where LaTeX looks for it;
+- `rereads`: pages that paste from a notebook are re-read with it;
+- `execution_cache`: notebook outputs keyed on the data and this package as well;
+- `buttons`, `assets`, `orphans`: reviewer buttons, the site's own assets, pages the PDF leaves out.
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+from . import (assets, buttons, chapter_list, codebook, data_version, execution_cache, exhibit, glued,
+               latex_images, numbering, orphans, pdfs, rereads)
+
+MODULES = (exhibit, glued, codebook, data_version, numbering, pdfs, chapter_list, latex_images, rereads,
+           execution_cache, buttons, assets, orphans)
+
+
+def setup(app: Sphinx) -> dict:
+    for module in MODULES:
+        module.setup(app)
+    return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

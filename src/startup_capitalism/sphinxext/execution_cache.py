@@ -1,0 +1,76 @@
+"""An execution cache keyed on the evidence data and this package as well as on the code cells."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from .. import paths
+
+LOGGER = logging.getLogger(__name__)
+EXECUTION_CACHE_VERSIONS_KEPT = 4
+
+
+def inputs_fingerprint() -> str:
+    """sha256 over the data files and this package: what every notebook's outputs depend on."""
+    digest = hashlib.sha256()
+    inputs = sorted(paths.DATA_DIR.glob("*.csv")) + [paths.DATAPACKAGE]
+    inputs += sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
+    for path in inputs:
+        digest.update(path.relative_to(paths.ROOT).as_posix().encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()
+
+
+DEFAULT_EXECUTION_CACHE = paths.BUILD_DIR / ".jupyter_cache"
+
+
+def execution_cache_folder(base: Path = DEFAULT_EXECUTION_CACHE) -> Path:
+    """The jupyter-cache folder for the current inputs: one per version of data/ and package."""
+    return base / f"inputs-{inputs_fingerprint()[:16]}"
+
+
+def build_reference_outputs(notebook):
+    """The notebook with the outputs the last build stored in its execution cache merged in
+    (what `make reproduce` compares a fresh execution with)."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(execution_cache_folder())
+    try:
+        _, merged = cache.merge_match_into_notebook(notebook)
+    except KeyError as error:
+        raise RuntimeError(
+            "no outputs of the published build for this notebook: run `make book` first "
+            f"({error})"
+        ) from error
+    return merged
+
+
+def _key_execution_cache_on_inputs(app: Sphinx, config) -> None:
+    """One jupyter-cache per version of the inputs: new data or code re-executes the notebooks.
+
+    jupyter-cache keys a notebook on its code cells only, so an edited CSV would be served stale
+    outputs. The cache folder is named after the inputs' fingerprint instead; Sphinx sees the
+    changed setting and re-reads the notebooks, which then execute against the new inputs. Prose
+    edits leave the fingerprint alone, so they execute nothing.
+    """
+    base = Path(config.nb_execution_cache_path or DEFAULT_EXECUTION_CACHE)
+    if base.name.startswith("inputs-"):
+        return
+    if not base.is_absolute():
+        base = paths.ROOT / base
+    folder = execution_cache_folder(base)
+    config.nb_execution_cache_path = str(folder)
+    LOGGER.info("execution cache for the current data and package: %s", folder)
+    if base.is_dir():
+        versions = sorted(base.glob("inputs-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in [v for v in versions if v != folder][EXECUTION_CACHE_VERSIONS_KEPT:]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def setup(app) -> None:
+    app.connect("config-inited", _key_execution_cache_on_inputs, priority=400)
