@@ -1,6 +1,7 @@
 # The front door. `make book` builds the site (and the PDF); `make test` runs every test.
-# Each target installs what it needs: Python packages into .venv from requirements.txt, and
-# Debian packages (TeX, Chromium, poppler) when they are missing.
+# Each target installs what it needs: Python packages into .venv from requirements.lock (every
+# package pinned with its hashes; `make lock` regenerates it from requirements.txt), and Debian
+# packages (TeX, Chromium, poppler) when they are missing.
 
 PYTHON      ?= python3
 VENV        := .venv
@@ -15,37 +16,46 @@ TEX_PACKAGES    := texlive-latex-recommended texlive-latex-extra texlive-fonts-r
                    texlive-xetex latexmk fonts-freefont-otf tex-gyre texlive-plain-generic
 BROWSER_PACKAGES := chromium poppler-utils
 
-.PHONY: book html test validate preview serve reproduce benchmark clean deps system-deps
+.PHONY: book html test validate preview serve reproduce reexecute benchmark clean deps system-deps \
+        lock lock-check lint
 
 # --- setup ---------------------------------------------------------------------------------
-$(BIN)/activate:
-	@echo "==> creating $(VENV)"
-	$(PYTHON) -m venv $(VENV)
-
-$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/activate
-	@echo "==> installing Python packages from requirements.txt (first run: about 2 minutes)"
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+# A new lock gets a new .venv, so that it holds exactly the locked set (pip never removes a
+# package the lock dropped). pip checks every file against the lock's hashes (--require-hashes);
+# the book's own package is a path, with no hash: it is installed editable, without dependencies.
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@echo "==> installing the Python packages of requirements.lock into $(VENV) (about 1 minute)"
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation --editable .
 	@touch $@
 
 deps: $(VENV)/.installed
+
+# the lock must match requirements.txt before anything is installed from it
+lock-check:
+	@$(PYTHON) tools/lockfile.py check
+
+# resolves requirements.txt with uv (from the current lock's .venv): a few seconds
+lock: $(VENV)/.installed
+	@$(BIN)/python tools/lockfile.py compile
 
 system-deps:
 	@tools/ensure-debian-packages.sh $(TEX_PACKAGES) $(BROWSER_PACKAGES)
 
 # --- data ----------------------------------------------------------------------------------
-validate: deps
+validate: lock-check deps
 	@echo "==> [validate] checking $(EVIDENCE) and $(SCORES)"
 	@$(BIN)/python -m startup_capitalism.validate --evidence $(EVIDENCE) --scores $(SCORES)
 
 # --- book ----------------------------------------------------------------------------------
-book: deps validate system-deps
+book: lock-check deps validate system-deps
 	@$(BIN)/python tools/build_book.py book
 
-html: deps validate
+html: lock-check deps validate
 	@$(BIN)/python tools/build_book.py html
 
-preview: deps validate
+preview: lock-check deps validate
 	@$(BIN)/python tools/build_book.py preview
 
 serve: book
@@ -53,14 +63,23 @@ serve: book
 	@$(BIN)/python -m http.server --directory $(SITE) --bind 127.0.0.1 8000
 
 # --- checks --------------------------------------------------------------------------------
-test: deps validate system-deps
+test: lock-check deps lint validate system-deps
 	@echo "==> [test] pytest (builds the book once, then checks it)"
 	@$(BIN)/python -m pytest
 
-reproduce: deps validate system-deps
+# two cold builds of this commit (here and in a scratch clone) give the same SHA256SUMS
+reproduce: lock-check deps validate system-deps
+	@$(BIN)/python tools/checksums.py reproduce
+
+# every notebook re-executed in a fresh kernel and compared with the build's outputs (nbval)
+reexecute: lock-check deps validate system-deps
 	@$(BIN)/python tools/reproduce.py
 
-benchmark: deps validate system-deps
+# ruff (lint and format) over the code and the notebooks' code, actionlint over the workflows
+lint: lock-check deps
+	@$(BIN)/python tools/lint.py
+
+benchmark: lock-check deps validate system-deps
 	@$(BIN)/python tools/benchmark.py
 
 clean:

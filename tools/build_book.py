@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+import checksums  # tools/checksums.py: pinned dates, SHA256SUMS
+
 ROOT = Path(__file__).resolve().parent.parent
 # one work folder per builder: the PDF uses its own table of contents (_toc-pdf.yml)
 WORK = {"html": ROOT / "_build" / "work", "pdflatex": ROOT / "_build" / "work-pdf"}
@@ -91,10 +93,12 @@ def publish(with_pdf: bool) -> None:
         shutil.rmtree(PDF_DIR, ignore_errors=True)
     shutil.rmtree(SITE, ignore_errors=True)
     staging.rename(SITE)
+    checksums.write_all(SITE, PDF_DIR if with_pdf else None)
     print(f"    site: {SITE.relative_to(ROOT)}/index.html" + (f"; PDF: {PDF_DIR.relative_to(ROOT)}/{PDF_NAME}" if with_pdf else ""))
 
 
 def main(target: str) -> None:
+    checksums.pin_build_dates(ROOT)
     if target == "preview":
         started = stage(1, 1, "preview build of the HTML site (not strict; notebooks from the cache)")
         jupyter_book("html", strict=False)
