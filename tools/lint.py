@@ -38,7 +38,7 @@ def run(command: list[str], rename: tuple[str, str] | None = None) -> bool:
 
 def check() -> bool:
     ruff = str(BIN / "ruff")
-    clean = run([ruff, "check", *CODE])
+    clean = run([ruff, "check", "--output-format", "concise", *CODE])
     clean &= run([ruff, "format", "--check", "--diff", *CODE])
     with tempfile.TemporaryDirectory(prefix="lint-notebooks-") as scratch:
         for notebook in NOTEBOOKS:
@@ -47,7 +47,7 @@ def check() -> bool:
             jupytext.write(jupytext.read(notebook), target)
         config = ["--config", str(ROOT / "pyproject.toml")]
         rename = (f"{scratch}/", "")
-        clean &= run([ruff, "check", *config, scratch], rename)
+        clean &= run([ruff, "check", "--output-format", "concise", *config, scratch], rename)
         clean &= run([ruff, "format", "--check", "--diff", *config, scratch], rename)
     workflows = sorted(WORKFLOWS.glob("*.y*ml"))
     if not workflows:
@@ -62,9 +62,10 @@ def fix() -> None:
     subprocess.run([ruff, "check", "--fix", *CODE], cwd=ROOT)
     subprocess.run([ruff, "format", *CODE], cwd=ROOT, check=True)
     for notebook in NOTEBOOKS:
-        for step in (f"{ruff} check --fix --quiet {{}}", f"{ruff} format --quiet {{}}"):
-            subprocess.run([str(BIN / "jupytext"), "--quiet", "--pipe", step, str(notebook)], cwd=ROOT,
-                           check=True)
+        for step in (f"{ruff} check --fix --exit-zero --quiet {{}}", f"{ruff} format --quiet {{}}"):
+            subprocess.run(
+                [str(BIN / "jupytext"), "--quiet", "--pipe", step, str(notebook)], cwd=ROOT, check=True
+            )
 
 
 def main(argv: list[str]) -> int:
@@ -74,8 +75,10 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     if check():
-        print(f"lint: ruff (check and format) and actionlint: no findings in {', '.join(CODE)}, "
-              f"{len(NOTEBOOKS)} notebooks and the workflows")
+        print(
+            f"lint: ruff (check and format) and actionlint: no findings in {', '.join(CODE)}, "
+            f"{len(NOTEBOOKS)} notebooks and the workflows"
+        )
         return 0
     print("lint: findings above; `python tools/lint.py --fix` fixes what ruff can", file=sys.stderr)
     return 1
