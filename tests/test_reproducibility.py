@@ -99,9 +99,11 @@ def test_the_pdf_dates_are_the_commits(built_book):
     """FORCE_SOURCE_DATE: the PDF carries the commit's date, not the build's."""
     epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True,
                            check=True).stdout.strip()
-    stamp = subprocess.run(["date", "-u", "-d", f"@{epoch}", "+%Y%m%d%H%M%S"], capture_output=True, text=True,
+    stamp = subprocess.run(["date", "-u", "-d", f"@{epoch}", "+%Y-%m-%dT%H:%M:%S"], capture_output=True, text=True,
                            check=True).stdout.strip()
-    assert f"/CreationDate (D:{stamp}".encode() in built_book.pdf.read_bytes()
+    info = subprocess.run(["pdfinfo", "-isodates", str(built_book.pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(rf"^CreationDate:\s+{stamp}(Z|\+00)", info, re.MULTILINE), info
 
 
 def test_the_data_page_says_what_the_edition_was_built_with(built_book):
@@ -113,4 +115,29 @@ def test_the_data_page_says_what_the_edition_was_built_with(built_book):
     assert head in text
     pins = locked()
     assert f"Packages ({len(pins)}, from requirements.lock" in text
-    assert f"jupyter-book {pins['jupyter-book']}" in text and f"Sphinx {pins['sphinx']}" in text
+    assert f"jupyter-book {pins['jupyter-book']}" in text and f"sphinx {pins['sphinx']}" in text
+
+
+def test_reproduce_names_each_file_that_differs():
+    import checksums
+
+    ours = {"index.html": "1", "searchindex.js": "2", "only-ours.html": "3"}
+    theirs = {"index.html": "1", "searchindex.js": "9", "only-theirs.html": "4"}
+    assert checksums.compare(ours, theirs) == [
+        "only-ours.html: only in this build",
+        "only-theirs.html: only in the scratch build",
+        "searchindex.js: differs",
+    ]
+
+
+def test_a_file_whose_hash_differs_from_the_lock_stops_the_install(tmp_path):
+    """pip's own check, as `make deps` runs it: a locked version with a wrong hash is not installed."""
+    name, version = "comm", locked()["comm"]  # a small wheel
+    bad_lock = tmp_path / "requirements.lock"
+    bad_lock.write_text(f"{name}=={version} --hash=sha256:{'0' * 64}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "pip", "install", "--require-hashes", "--no-deps",
+                             "--target", str(tmp_path / "target"), "-r", str(bad_lock)],
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "DO NOT MATCH THE HASHES" in result.stderr
+    assert not list(tmp_path.rglob("comm*")), "nothing may be installed"

@@ -74,8 +74,13 @@ def compile_lock(requirements: Path = REQUIREMENTS, lock: Path = LOCK) -> None:
     if result.returncode != 0:
         sys.stderr.write(result.stderr)
         sys.exit(f"lockfile: uv could not resolve {requirements.name} (see above); {lock.name} unchanged")
-    lock.write_text(f"{STAMP}{requirements_digest(requirements)}\n{result.stdout}", encoding="utf-8")
+    text = f"{STAMP}{requirements_digest(requirements)}\n{result.stdout}"
     pins = sum(1 for line in result.stdout.splitlines() if "==" in line and not line.startswith(" "))
+    if lock.is_file() and lock.read_text(encoding="utf-8") == text:
+        # left untouched, so that make does not take it for a new lock and rebuild .venv
+        print(f"lockfile: {lock.name} is up to date ({pins} packages pinned with their hashes)")
+        return
+    lock.write_text(text, encoding="utf-8")
     print(f"lockfile: {lock.name} written: {pins} packages pinned with their hashes")
 
 
