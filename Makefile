@@ -1,6 +1,7 @@
 # The front door. `make book` builds the site (and the PDF); `make test` runs every test.
-# Each target installs what it needs: Python packages into .venv from requirements.txt, and
-# Debian packages (TeX, Chromium, poppler) when they are missing.
+# Each target installs what it needs: Python packages into .venv from requirements.lock (every
+# package pinned with its hashes; `make lock` regenerates it from requirements.txt), and Debian
+# packages (TeX, Chromium, poppler) when they are missing.
 
 PYTHON      ?= python3
 VENV        := .venv
@@ -16,26 +17,35 @@ TEX_PACKAGES    := texlive-latex-recommended texlive-latex-extra texlive-fonts-r
                    texlive-xetex latexmk fonts-freefont-otf tex-gyre texlive-plain-generic
 BROWSER_PACKAGES := chromium poppler-utils
 
-.PHONY: book html test validate preview serve reproduce benchmark clean deps system-deps chapter
+.PHONY: book html test validate preview serve reproduce reexecute benchmark clean deps system-deps \
+        lock lock-check lint chapter
 
 # --- setup ---------------------------------------------------------------------------------
-$(BIN)/activate:
-	@echo "==> creating $(VENV)"
-	$(PYTHON) -m venv $(VENV)
-
-$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/activate
-	@echo "==> installing Python packages from requirements.txt (first run: about 2 minutes)"
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+# A new lock gets a new .venv, so that it holds exactly the locked set (pip never removes a
+# package the lock dropped). pip checks every file against the lock's hashes (--require-hashes);
+# the book's own package is a path, with no hash: it is installed editable, without dependencies.
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@echo "==> installing the Python packages of requirements.lock into $(VENV) (about 1 minute)"
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation --editable .
 	@touch $@
 
 deps: $(VENV)/.installed
+
+# the lock must match requirements.txt before anything is installed from it
+lock-check:
+	@$(PYTHON) tools/lockfile.py check
+
+# resolves requirements.txt with uv (from the current lock's .venv): a few seconds
+lock: $(VENV)/.installed
+	@$(BIN)/python tools/lockfile.py compile
 
 system-deps:
 	@tools/ensure-debian-packages.sh $(TEX_PACKAGES) $(BROWSER_PACKAGES)
 
 # --- data ----------------------------------------------------------------------------------
-validate: deps
+validate: lock-check deps
 	@echo "==> [validate] checking $(EVIDENCE), $(ACTORS) and $(SCORES)"
 	@$(BIN)/python -m startup_capitalism.validate --evidence $(EVIDENCE) --actors $(ACTORS) --scores $(SCORES)
 
@@ -43,19 +53,19 @@ validate: deps
 # `make chapter MANUSCRIPT=path/to/file.txt`: import an authors' manuscript as a new chapter
 chapter:
 	@test -n "$(MANUSCRIPT)" || { echo "usage: make chapter MANUSCRIPT=path/to/chapter.txt (the authors' manuscript as plain UTF-8 text; see README, 'Adding a chapter')" >&2; exit 2; }
-	@$(MAKE) --no-print-directory --silent deps
+	@$(MAKE) --no-print-directory --silent lock-check deps
 	@$(BIN)/python tools/new_chapter.py "$(MANUSCRIPT)"
 
 # --- book ----------------------------------------------------------------------------------
 # build_book.py validates the data first, so a failed validation also removes the old site
-book: deps system-deps
+book: lock-check deps system-deps
 	@$(BIN)/python tools/build_book.py book
 
-html: deps
+html: lock-check deps
 	@$(BIN)/python tools/build_book.py html
 
 PORT ?= 8000
-preview: deps
+preview: lock-check deps
 	@$(BIN)/python tools/preview.py --port $(PORT)
 
 serve:
@@ -64,14 +74,23 @@ serve:
 	@$(BIN)/python -m http.server --directory $(SITE) --bind 127.0.0.1 $(PORT)
 
 # --- checks --------------------------------------------------------------------------------
-test: deps validate system-deps
+test: lock-check deps lint validate system-deps
 	@echo "==> [test] pytest (builds the book once, then checks it)"
 	@$(BIN)/python -m pytest
 
-reproduce: deps validate system-deps
+# two cold builds of this commit (here and in a scratch clone) give the same SHA256SUMS
+reproduce: lock-check deps validate system-deps
+	@$(BIN)/python tools/checksums.py reproduce
+
+# every notebook re-executed in a fresh kernel and compared with the build's outputs (nbval)
+reexecute: lock-check deps validate system-deps
 	@$(BIN)/python tools/reproduce.py
 
-benchmark: deps validate system-deps
+# ruff (lint and format) over the code and the notebooks' code, actionlint over the workflows
+lint: lock-check deps
+	@$(BIN)/python tools/lint.py
+
+benchmark: lock-check deps validate system-deps
 	@$(BIN)/python tools/benchmark.py
 
 clean:

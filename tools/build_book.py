@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from startup_capitalism.sphinxext.pdfs import BOOK_PDF, pdf_names, tex_name
+import checksums  # tools/checksums.py: pinned dates, SHA256SUMS
 
 ROOT = Path(__file__).resolve().parent.parent
 # one work folder per builder: the PDF uses its own table of contents (_toc-pdf.yml)
@@ -172,10 +173,12 @@ def publish(with_pdf: bool) -> None:
         shutil.rmtree(PDF_DIR, ignore_errors=True)
     shutil.rmtree(SITE, ignore_errors=True)
     staging.rename(SITE)
+    checksums.write_all(SITE, PDF_DIR if with_pdf else None)
     print(f"    site: {SITE.relative_to(ROOT)}/index.html" + (f"; PDFs: {PDF_DIR.relative_to(ROOT)}/{BOOK_PDF} and one per chapter" if with_pdf else ""))
 
 
 def main(target: str) -> None:
+    checksums.pin_build_dates(ROOT)
     with_pdf = target == "book"
     total = 4 if with_pdf else 3
     started = stage(1, total, "validating data/ against data/datapackage.json and the chapter text")
