@@ -181,3 +181,42 @@ def test_anchor_for_quote_lands_on_the_quoting_paragraph():
     held = [p for p in paragraphs.page_paragraphs(chapter.page_for_section("finance")) if p.anchor == anchor]
     assert len(held) == 1 and quote in held[0].text
     assert paragraphs.anchor_for_quote("words the chapter never says", chapter) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# `make validate` prints the audit as warnings and still succeeds
+
+
+def run_validate(capsys, *argv):
+    from startup_capitalism import validate
+
+    code = validate.main(list(argv))
+    return code, capsys.readouterr().err
+
+
+def test_validate_warns_about_citations_and_succeeds(capsys):
+    code, err = run_validate(capsys)
+    assert code == 0
+    assert "warning: citations: year suffix: METI 2020b is cited but 2020a is not" in err
+    assert "“Sumitomo” / “Sumitomo Corporation”" in err
+
+
+def test_validate_warns_about_an_evidence_citation_its_paragraph_lacks(capsys, tmp_path):
+    import csv
+
+    from startup_capitalism import paths
+
+    with paths.EVIDENCE_CSV.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    row = next(r for r in rows if r["citation"] == "Streeck and Yamamura 2003, 7")
+    # a substring of the paragraph's citation, so the quote check passes, but another work
+    row["citation"] = "Yamamura 2003, 7"
+    draft = tmp_path / "evidence.csv"
+    with draft.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    code, err = run_validate(capsys, "--evidence", str(draft))
+    assert code == 0
+    assert (f"warning: citations: evidence citation: evidence row {row['id']}: citation 'Yamamura 2003, 7': "
+            "Yamamura 2003 is not cited in the quote's paragraph") in err

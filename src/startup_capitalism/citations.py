@@ -97,7 +97,7 @@ class Work:
 class Interview:
     """One of the authors' interviews: listed apart, it is not a published work."""
 
-    written: str  # as the text gives it
+    written: str = field(compare=False)  # as the text gives it; the same meeting however credited
     place: str
     date: str
 

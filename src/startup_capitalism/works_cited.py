@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -98,7 +99,9 @@ def audit(index: WorksIndex, bib_keys: dict[str, str] | None = None) -> Audit:
     works = index.works
     result = Audit(
         missing_siblings=citations.missing_suffix_siblings(works),
-        spellings=citations.author_spelling_variants(works, index.interviews),
+        # each citation keeps the interview as it was credited there ("author interview", ...)
+        spellings=citations.author_spelling_variants(
+            works, [use.citation.work for interview in index.interviews for use in index.uses[interview]]),
         evidence_mismatches=list(index.evidence_mismatches),
         unparsed=[f"{p.docname} ({p.anchor}): {u.written}" for p, u in index.unparsed],
     )
@@ -108,3 +111,11 @@ def audit(index: WorksIndex, bib_keys: dict[str, str] | None = None) -> Audit:
         used = {key for anchor, key in bib_keys.items() if anchor in cited}
         result.never_cited = sorted(set(bib_keys.values()) - used)
     return result
+
+
+def validation_warnings(evidence_path: Path | None) -> list[str]:
+    """The audit of every chapter, as `make validate` prints it (evidence joined when it is valid)."""
+    from .evidence import load_evidence
+
+    rows = load_evidence(evidence_path) if evidence_path is not None else None
+    return audit(works_index(chapters_module.all_chapters(), rows)).warnings()
