@@ -114,7 +114,7 @@ def setup(app: Sphinx) -> None:
     """Load sphinxcontrib-bibtex only when the authors' reference list is there."""
     if not bib_path(app.srcdir).is_file():
         return
-    from sphinxcontrib.bibtex.plugin import register_plugin
+    from pybtex.plugin import register_plugin
 
     app.setup_extension("sphinxcontrib.bibtex")
     register_plugin("pybtex.style.formatting", STYLE, _author_year_style())

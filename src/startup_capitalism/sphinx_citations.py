@@ -27,7 +27,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import bibliography, paths
 from . import chapters as chapters_module
 from .citations import Interview, Work, parse_text
-from .paragraphs import page_paragraphs
+from .paragraphs import parse_page
 from .works_cited import WorksIndex, audit, works_index
 
 LOGGER = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def _give_paragraphs_ids(app: Sphinx, doctree: nodes.document) -> None:
     if not is_chapter_prose(docname):
         return
     source = Path(app.env.doc2path(docname))
-    by_line = {paragraph.line: paragraph for paragraph in page_paragraphs(source)}
+    by_line = {paragraph.line: paragraph for paragraph in parse_page(source.read_text(encoding="utf-8"), docname)}
     for node in doctree.findall(nodes.paragraph):
         paragraph = by_line.get(node.line) if node.source == str(source) else None
         if paragraph is not None and _is_body_paragraph(node):
