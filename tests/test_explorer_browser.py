@@ -84,3 +84,31 @@ def test_a_citation_shows_its_entry_on_hover_and_links_to_it(browser, site_url):
         assert page.locator("#work-vogel-2018").evaluate("li => li.matches(':target')")
     finally:
         context.close()
+
+
+def test_a_works_cited_link_to_a_row_finds_it_in_the_explorer(browser, site_url):  # noqa: F811
+    page, context, _, _, _ = visit(browser, site_url, "chapters/02-japan/works-cited")
+    try:
+        link = page.locator("#work-vogel-2018 a[href*='evidence-explorer.html#row-']").first
+        row_id = link.get_attribute("href").split("#row-")[1]
+        link.click()
+        page.wait_for_selector("tr.evidence-row-target", timeout=20_000)
+        rows = page.locator("table.evidence-explorer.dataTable tbody tr")
+        assert rows.count() == 1 and rows.first.inner_text().startswith(row_id)
+    finally:
+        context.close()
+
+
+def test_a_filter_pane_narrows_the_table_to_one_section(browser, site_url):  # noqa: F811
+    page, context = open_explorer(browser, site_url)
+    try:
+        finance = sum(1 for row in csv.DictReader(paths.EVIDENCE_CSV.open(encoding="utf-8"))
+                      if row["section"] == "finance")
+        page.locator("button.dtsp-showAll").click()
+        pane = page.locator("div.dtsp-searchPane", has=page.locator("input[placeholder='section']"))
+        pane.locator("tr", has_text="finance").first.click()
+        page.wait_for_timeout(500)
+        info = page.locator(".dt-info").inner_text()
+        assert f"of {finance} entries" in info, info
+    finally:
+        context.close()

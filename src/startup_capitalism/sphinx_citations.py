@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -283,6 +284,23 @@ def _add_static(app: Sphinx) -> None:
         app.add_css_file("startup-citations.css")
 
 
+def _static_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(STATIC.iterdir()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _rebuild_when_static_changes(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Sphinx copies static files only when some page is written: an edited script or stylesheet
+    alone would otherwise stay stale in the site. Re-read the explorer page so the build runs."""
+    digest = _static_digest()
+    if getattr(env, "startup_citations_static", None) == digest:
+        return []
+    env.startup_citations_static = digest
+    return [EXPLORER] if EXPLORER in env.found_docs else []
+
+
 def _explorer_script(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if pagename == EXPLORER:
         app.add_js_file("startup-explorer.js")
@@ -295,6 +313,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", _fill_works_cited)
     app.connect("builder-inited", _add_static)
     app.connect("html-page-context", _explorer_script)
+    app.connect("env-get-outdated", _rebuild_when_static_changes)
     app.add_post_transform(LinkCitations)
     bibliography.setup(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,12 +1,23 @@
-// The evidence explorer: a link to one row (#row-<id>, from a works-cited page) searches the table
-// for that row, so it shows whichever page of the table it is on, and marks it.
+// The evidence explorer (DataTables, drawn by itables after the page loads).
+
+// SearchPanes names its search boxes by title only; screen readers need a label.
+const labelPaneSearches = () => {
+  document.querySelectorAll("input.dtsp-search:not([aria-label])").forEach((input) => {
+    input.setAttribute("aria-label", input.getAttribute("title") || "Search this filter");
+  });
+};
+new MutationObserver(labelPaneSearches).observe(document.documentElement, { childList: true, subtree: true });
+
+// A link to one row (#row-<id>, from a works-cited page) searches the table for that row, so it
+// shows whichever page of the table it is on, and marks it.
 document.addEventListener("DOMContentLoaded", () => {
+  labelPaneSearches();
   if (!location.hash.startsWith("#row-")) return;
   const wanted = decodeURIComponent(location.hash.slice("#row-".length));
   let tries = 0;
   const timer = setInterval(() => {
     const input = document.querySelector(".dt-search input");
-    if (!input && ++tries < 100) return;  // DataTables draws the table after the page loads
+    if (!input && ++tries < 100) return;
     clearInterval(timer);
     if (!input) return;
     input.value = wanted;
