@@ -62,4 +62,7 @@ def toc_docnames() -> list[str]:
 
 def chapter_docnames() -> list[str]:
     """The chapter's pages, in reading order."""
-    return [name for name in toc_docnames() if name.startswith("chapters/")]
+    from startup_capitalism.chapters import BACK_MATTER_PAGES
+
+    return [name for name in toc_docnames()
+            if name.startswith("chapters/") and name.rsplit("/", 1)[1] not in BACK_MATTER_PAGES]

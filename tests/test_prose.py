@@ -48,6 +48,10 @@ def site_text(built_book) -> str:
         main = built_book.page(docname).find("main")
         for reference in main.select("a.footnote-reference"):
             reference.decompose()
+        # a citation link wraps the authors' words without changing them: compare the words
+        for link in main.select("a.citation-link"):
+            link.unwrap()
+        main.smooth()
         texts.append(main.get_text(" "))
     return normalise(" ".join(texts))
 

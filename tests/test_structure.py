@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT, chapter_docnames, toc_docnames
+from startup_capitalism.chapters import BACK_MATTER_PAGES
 
 
 def test_every_page_in_the_toc_is_built(built_book):
@@ -21,7 +22,8 @@ def test_no_page_or_notebook_is_left_out_of_the_toc():
 
 
 def test_one_notebook_per_chapter_page_with_content():
-    chapter_pages = {p.stem for p in (ROOT / "chapters" / "02-japan").glob("*.md")} - {"thematic-analysis"}
+    chapter_pages = {p.stem for p in (ROOT / "chapters" / "02-japan").glob("*.md")} - {"thematic-analysis"} \
+        - set(BACK_MATTER_PAGES)
     notebooks = {p.stem for p in (ROOT / "notebooks" / "02-japan").glob("*.md")}
     assert notebooks == (chapter_pages - {"index"}) | {"opening"}
 

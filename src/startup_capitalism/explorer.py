@@ -1,14 +1,15 @@
 """The evidence explorer: every evidence row in one searchable, sortable, filterable table.
 
-The table is drawn by ITables in offline mode: DataTables (with its SearchPanes filters) comes
-from the `itables` package and is embedded in the page when the notebook runs, so the site asks
-no other server for anything. Each row links to the paragraph that quotes it (`paragraphs.py`),
+The table is drawn by ITables: DataTables (with its SearchPanes filters) comes from the bundle the
+`itables` package ships, copied into the site's static files, so the page asks no other server for
+anything and the browser caches the library. Each row links to the paragraph that quotes it (`paragraphs.py`),
 which the site highlights on arrival.
 """
 
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import pandas as pd
 
@@ -59,17 +60,28 @@ def explorer_frame(rows: pd.DataFrame, site_root: str = "../") -> pd.DataFrame:
     })[SHOWN]
 
 
-def show_explorer(frame: pd.DataFrame, caption: str) -> None:
-    """Display the table (the notebook's output): filters, search, sort, 25 rows a page."""
-    from itables import show
+def bundle_files() -> list[Path]:
+    """DataTables as itables ships it (one ES module and its stylesheet), for the site to serve."""
+    from itables.utils import find_package_file
+
+    script = Path(find_package_file("html/dt_bundle.js"))
+    return [script, script.with_suffix(".css")]
+
+
+def explorer_html(frame: pd.DataFrame, caption: str, bundle_url: str) -> str:
+    """The table as HTML for the page: filters, search, sort, 25 rows a page; DataTables is
+    imported from `bundle_url`, the site's own copy of itables' bundle."""
+    from itables import to_html_datatable
 
     filtered = [frame.columns.get_loc(name) for name in FILTERED]
-    show(
+    return to_html_datatable(
         frame,
         caption=caption,
+        table_id="evidence-explorer",
+        connected=True,
+        dt_url=bundle_url,
         allow_html=True,
         showIndex=False,
-        connected=False,
         classes="display compact evidence-explorer",
         layout={"top1": "searchPanes", "topStart": "pageLength", "topEnd": "search"},
         searchPanes={"columns": filtered, "layout": "columns-4", "cascadePanes": True, "initCollapsed": True},

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from functools import lru_cache
 from pathlib import Path
 
@@ -109,12 +110,22 @@ def _is_body_paragraph(node: nodes.paragraph) -> bool:
 # The works-cited list
 
 
+def valid_evidence():
+    """The evidence rows, or None when they do not validate: `make validate` and the notebooks
+    report that with file and line; a prose edit alone must not stop these pages."""
+    from .evidence import EvidenceError, load_evidence
+
+    try:
+        return load_evidence()
+    except EvidenceError as error:
+        LOGGER.info("works cited: evidence rows left out, the evidence does not validate:\n%s", error)
+        return None
+
+
 @lru_cache(maxsize=4)
 def _index(chapter_numbers: tuple[int, ...], stamp: tuple) -> WorksIndex:
-    from .evidence import load_evidence
-
     chapters = [chapters_module.chapter(n) for n in chapter_numbers]
-    return works_index(chapters, load_evidence())
+    return works_index(chapters, valid_evidence())
 
 
 def _sources_stamp(chapters: list[chapters_module.Chapter]) -> tuple:
@@ -220,6 +231,9 @@ def _fill_works_cited(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
                    "The list is gathered from the text when the book is built: the manuscript has no "
                    "reference list, so an entry is the author and year the text gives, no more.")
         content: list[nodes.Node] = [nodes.paragraph(summary, summary)]
+        if not index.evidence:
+            note = "No evidence rows are shown: data/evidence.csv does not validate (run make validate)."
+            content.append(nodes.paragraph(note, note, classes=["evidence-missing"]))
         content.append(nodes.bullet_list("", *[_entry(app, fromdocname, index, w, whole_book, bib) for w in works],
                                          classes=["works-cited"]))
         if interviews:
@@ -229,6 +243,31 @@ def _fill_works_cited(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
                                                    for i in interviews], classes=["works-cited"]))
         content += _audit_section(audit(index, bib.anchors_to_keys() if bib else None), bib)
         placeholder.replace_self(content)
+
+
+# ---------------------------------------------------------------------------------------------
+# The evidence explorer
+
+
+class EvidenceExplorerDirective(SphinxDirective):
+    """Every evidence row in one DataTables table (HTML), made from the data at build time."""
+
+    def run(self) -> list[nodes.Node]:
+        from . import explorer
+
+        self.env.note_dependency(str(paths.EVIDENCE_CSV))
+        for chapter in chapters_module.all_chapters():  # the paragraph anchors come from the prose
+            for section in chapter.sections():
+                self.env.note_dependency(str(chapter.page_for_section(section)))
+        rows = valid_evidence()
+        if rows is None:
+            raise self.error("the evidence explorer needs valid evidence: data/evidence.csv does not validate "
+                             "(run make validate)")
+        to_root = "../" * self.env.docname.count("/")
+        html = explorer.explorer_html(explorer.explorer_frame(rows, site_root=to_root),
+                                      caption=f"All {len(rows)} evidence rows",
+                                      bundle_url=f"{to_root}_static/{explorer.bundle_files()[0].name}")
+        return [nodes.raw("", html, format="html")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,9 +318,17 @@ class LinkCitations(SphinxPostTransform):
 
 
 def _add_static(app: Sphinx) -> None:
-    if app.builder.format == "html":
-        app.config.html_static_path.append(str(STATIC))
-        app.add_css_file("startup-citations.css")
+    """The edition's stylesheet and script, and itables' DataTables bundle, served by the site."""
+    if app.builder.format != "html":
+        return
+    from . import explorer
+
+    bundle_dir = Path(app.outdir).parent / ".itables_static"
+    bundle_dir.mkdir(parents=True, exist_ok=True)
+    for path in explorer.bundle_files():
+        shutil.copyfile(path, bundle_dir / path.name)
+    app.config.html_static_path += [str(STATIC), str(bundle_dir)]
+    app.add_css_file("startup-citations.css")
 
 
 def _static_digest() -> str:
@@ -309,6 +356,7 @@ def _explorer_script(app: Sphinx, pagename, templatename, context, doctree) -> N
 def setup(app: Sphinx) -> dict:
     app.add_node(works_cited_list)
     app.add_directive("works-cited", WorksCitedDirective)
+    app.add_directive("evidence-explorer", EvidenceExplorerDirective)
     app.connect("doctree-read", _give_paragraphs_ids)
     app.connect("doctree-resolved", _fill_works_cited)
     app.connect("builder-inited", _add_static)
