@@ -22,10 +22,17 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!input) return;
     input.value = wanted;
     input.dispatchEvent(new Event("input", { bubbles: true }));
-    const cell = document.getElementById("row-" + wanted);
-    if (cell) {
-      cell.closest("tr").classList.add("evidence-row-target");
-      cell.scrollIntoView({ block: "center" });
-    }
+    // the table redraws after the search: mark the row once it is drawn and shown
+    let waits = 0;
+    const mark = setInterval(() => {
+      const cell = document.getElementById("row-" + wanted);
+      if (cell && cell.offsetParent !== null) {
+        clearInterval(mark);
+        cell.closest("tr").classList.add("evidence-row-target");
+        cell.scrollIntoView({ block: "center" });
+      } else if (++waits > 100) {
+        clearInterval(mark);
+      }
+    }, 100);
   }, 100);
 });
