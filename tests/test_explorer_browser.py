@@ -18,7 +18,7 @@ def evidence_ids() -> list[str]:
 
 def open_explorer(browser, site_url):  # noqa: F811
     page, context, _, refused, errors = visit(browser, site_url, EXPLORER)
-    page.wait_for_selector("#evidence-explorer tbody tr", timeout=20_000)
+    page.wait_for_selector("#evidence-explorer-table tbody tr", timeout=20_000)
     assert refused == [] and errors == [], (refused, errors)
     return page, context
 
@@ -31,7 +31,7 @@ def test_the_explorer_lists_every_row(browser, site_url):  # noqa: F811
         first = evidence_ids()[0]
         page.locator(".dt-search input").fill(first)
         page.wait_for_timeout(300)
-        rows = page.locator("#evidence-explorer tbody tr")
+        rows = page.locator("#evidence-explorer-table tbody tr")
         assert rows.count() == 1 and rows.first.inner_text().startswith(first)
     finally:
         context.close()
@@ -44,7 +44,7 @@ def test_a_rows_link_lands_on_its_highlighted_paragraph(browser, site_url):  # n
         page.wait_for_timeout(300)
         page.locator(".dt-search input").fill("Russell 2019")
         page.wait_for_timeout(300)
-        link = page.locator("#evidence-explorer tbody tr a.evidence-paragraph-link").first
+        link = page.locator("#evidence-explorer-table tbody tr a.evidence-paragraph-link").first
         href = link.get_attribute("href")
         link.click()
         page.wait_for_load_state("load")
@@ -93,7 +93,7 @@ def test_a_works_cited_link_to_a_row_finds_it_in_the_explorer(browser, site_url)
         row_id = link.get_attribute("href").split("#row-")[1]
         link.click()
         page.wait_for_selector("tr.evidence-row-target", timeout=20_000)
-        rows = page.locator("#evidence-explorer tbody tr")
+        rows = page.locator("#evidence-explorer-table tbody tr")
         assert rows.count() == 1 and rows.first.inner_text().startswith(row_id)
     finally:
         context.close()

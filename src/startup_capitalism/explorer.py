@@ -77,7 +77,7 @@ def explorer_html(frame: pd.DataFrame, caption: str, bundle_url: str) -> str:
     return to_html_datatable(
         frame,
         caption=caption,
-        table_id="evidence-explorer",
+        table_id="evidence-explorer-table",
         connected=True,
         dt_url=bundle_url,
         allow_html=True,
