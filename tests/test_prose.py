@@ -46,6 +46,10 @@ def site_text(built_book, chapter) -> str:
         main = built_book.page(docname).find("main")
         for skipped in main.select("a.footnote-reference, a.headerlink, .caption-number"):
             skipped.decompose()
+        # a citation link wraps the authors' words without changing them: compare the words
+        for link in main.select("a.citation-link"):
+            link.unwrap()
+        main.smooth()
         texts.append(main.get_text(" "))
     return normalise(" ".join(texts))
 

@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         from .evidence import ACTORS_RESOURCE, EVIDENCE_RESOURCE, SCORES_RESOURCE, validate_file
 
         failed = False
+        valid_evidence = None
         for path, resource in ((arguments.evidence, EVIDENCE_RESOURCE), (arguments.actors, ACTORS_RESOURCE),
                                (arguments.scores, SCORES_RESOURCE)):
             parsed, problems = validate_file(path, resource, actors_path=arguments.actors)
@@ -35,6 +36,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{path}: {len(problems)} problem(s)", file=sys.stderr)
             else:
                 print(f"{path}: {len(parsed.rows)} rows valid")
+                valid_evidence = path if resource == EVIDENCE_RESOURCE else valid_evidence
+        # the citations audit: warnings for the authors, never a failure
+        from .works_cited import validation_warnings
+
+        for warning in validation_warnings(valid_evidence):
+            print(f"warning: citations: {warning}", file=sys.stderr)
         return 1 if failed else 0
     except Exception as error:  # a validator must explain, not crash
         print(f"validate: internal error while checking the data: {type(error).__name__}: {error}", file=sys.stderr)

@@ -1,0 +1,91 @@
+"""The built works-cited pages, the citation links in the chapter text and the paragraph anchors."""
+
+from __future__ import annotations
+
+import re
+
+from startup_capitalism import chapters, paragraphs
+from startup_capitalism.citations import parse_text
+
+CHAPTER = chapters.chapter(2)
+WORKS_CITED = f"chapters/{CHAPTER.dirname}/works-cited"
+FOOTNOTE_MARK = re.compile(r"\[\d+\]")
+
+
+def prose_docnames():
+    return [paragraphs.docname_of(CHAPTER.page_for_section(s)) for s in CHAPTER.sections()]
+
+
+def test_every_authors_paragraph_has_its_anchor(built_book):
+    for docname in prose_docnames():
+        page = built_book.page(docname)
+        expected = [p.anchor for p in paragraphs.page_paragraphs(CHAPTER.folder.parent.parent / f"{docname}.md")]
+        assert [p["id"] for p in page.select("p.authors-paragraph")] == expected, docname
+
+
+def test_citation_links_leave_every_paragraph_verbatim(built_book):
+    """The paragraph as the reader sees it (links and all) is the source paragraph, character for character."""
+    linked = 0
+    for docname in prose_docnames():
+        page = built_book.page(docname)
+        source = {p.anchor: p.text for p in paragraphs.page_paragraphs(CHAPTER.folder.parent.parent / f"{docname}.md")}
+        for shown in page.select("p.authors-paragraph"):
+            text = " ".join(FOOTNOTE_MARK.sub("", shown.get_text()).split())
+            assert text == source[shown["id"]], f"{docname}#{shown['id']}"
+            for link in shown.select("a.citation-link"):
+                linked += 1
+                assert parse_text(link.get_text()).citations or parse_text(f"({link.get_text()})").citations
+                assert link["href"].startswith("works-cited.html#") and link["title"]
+    assert linked > 130
+
+
+def test_a_work_cited_four_times_shows_four_links_each_to_its_paragraph(built_book):
+    entry = built_book.page(WORKS_CITED).find(id="work-vogel-2018")
+    assert "cited 4 times" in entry.get_text()
+    links = [a["href"] for a in entry.select("a") if "#p-" in a["href"]]
+    assert len(links) == 4
+    for href in links:
+        docname, anchor = href.split(".html#")
+        paragraph = built_book.page(f"chapters/{CHAPTER.dirname}/{docname}").find(id=anchor)
+        assert paragraph is not None and "Vogel 2018" in paragraph.get_text()
+
+
+def test_each_work_is_listed_once_in_reference_list_order(built_book):
+    page = built_book.page(WORKS_CITED)
+    works = [li["id"] for li in page.select("ul.works-cited li.works-cited-entry") if li["id"].startswith("work-")]
+    assert len(works) == len(set(works)) > 100
+    labels = [page.find(id=w).strong.get_text() for w in works]
+    assert labels.index("Aoki and Dore 1994") < labels.index("Aoki and Patrick 1994") \
+        < labels.index("Aoki et al. 1998") < labels.index("Aoki et al. 2007") < labels.index("Callon 1995")
+    interviews = [li["id"] for li in page.select("li.works-cited-entry") if li["id"].startswith("interview-")]
+    assert len(interviews) == 2
+
+
+def test_every_in_text_link_lands_on_an_entry(built_book):
+    entries = {li["id"] for li in built_book.page(WORKS_CITED).select("li.works-cited-entry")}
+    for docname in prose_docnames():
+        for link in built_book.page(docname).select("a.citation-link"):
+            assert link["href"].split("#")[1] in entries, (docname, link.get_text())
+
+
+def test_the_audit_names_the_suffixed_years_whose_siblings_are_missing(built_book):
+    text = built_book.page(WORKS_CITED).get_text()
+    assert "METI 2020b is cited but 2020a is not" in text
+    assert "Economist 2018c is cited but 2018a, 2018b is not" in text
+    assert "“Sumitomo” / “Sumitomo Corporation”" in text
+
+
+def test_the_books_list_holds_every_chapters_works(built_book):
+    book = {li["id"] for li in built_book.page("book/works-cited").select("li.works-cited-entry")}
+    chapter = {li["id"] for li in built_book.page(WORKS_CITED).select("li.works-cited-entry")}
+    assert chapter <= book
+
+
+def test_the_explorer_embeds_every_row_and_links_to_paragraphs(built_book):
+    html = (built_book.site / "book" / "evidence-explorer.html").read_text(encoding="utf-8")
+    rows = (CHAPTER.folder.parent.parent / "data" / "evidence.csv").read_text(encoding="utf-8")
+    ids = re.findall(r"^(jp-[a-z]+-\d+),", rows, flags=re.M)
+    assert ids and all(f"row-{row_id}" in html for row_id in ids)
+    # DataTables is itables' bundle served by the site itself, not from another server
+    assert "from '../_static/dt_bundle.js'" in html and (built_book.site / "_static" / "dt_bundle.js").is_file()
+    assert not re.search(r'(src|href)="(https?:)?//[^"]*\.(js|css)', html)
