@@ -10,8 +10,7 @@ in a numbered, captioned figure or table (`{glue:figure}` has no `:doc:`). This 
   from a table the notebook glued with :func:`startup_capitalism.tables.glue_table`;
 - re-reading of every page that pastes from a notebook whenever that notebook is re-read, so a
   chapter page never keeps a stale chart;
-- an execution cache keyed on the evidence data and this package as well as on the code cells;
-- the Vega, Vega-Lite and Vega-Embed JavaScript served from the site itself.
+- an execution cache keyed on the evidence data and this package as well as on the code cells.
 """
 
 from __future__ import annotations
@@ -354,56 +353,12 @@ def _reviewer_buttons(app: Sphinx, config) -> None:
     config.html_theme_options = options
 
 
-def _serve_vega_from_site(app: Sphinx) -> None:
-    """Write the Vega/Vega-Lite/Vega-Embed bundle into the site's static files and load it.
-
-    The bundle defines top-level names (such as `_`) that clash with Sphinx's own globals, so it
-    is wrapped in a function scope; it publishes `window.vegaEmbed` itself.
-    """
-    if app.builder.format != "html":
-        return
-    from .rendering import vega_bundle_javascript
-
-    static_dir = Path(app.outdir).parent / ".generated_static"
-    static_dir.mkdir(parents=True, exist_ok=True)
-    bundle = static_dir / "vega-offline.js"
-    script = "(function () {\n" + vega_bundle_javascript() + "\n})();\n"
-    if not bundle.exists() or bundle.read_text(encoding="utf-8") != script:
-        bundle.write_text(script, encoding="utf-8")
-    app.config.html_static_path.append(str(static_dir))
-    app.add_css_file("startup-charts.css")
-    shutil.copy2(Path(__file__).with_name("startup-charts.css"), static_dir / "startup-charts.css")
-
-
-def _load_vega_where_charts_are(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Only pages that draw a chart load the 0.9 MB bundle (before the charts' inline scripts)."""
-    if "startup-chart" in context.get("body", ""):
-        app.add_js_file("vega-offline.js", priority=200)
-
-
 def _notebooks_may_stand_outside_the_toc(app: Sphinx, doctree) -> None:
     """The PDF's table of contents leaves the evidence notebooks out (they are for the site's
     reviewers); mark them orphans so that build does not warn. The site's toc lists them, and
     tests/test_structure.py checks that every page is in it."""
     if app.env.docname.startswith("notebooks/"):
         app.env.metadata[app.env.docname]["orphan"] = True
-
-
-def _drop_thebe_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """jupyter-book always loads sphinx-thebe, which this book does not use.
-
-    Its inline script is added twice (a console error: `THEBE_JS_URL` already declared) and names
-    a CDN; the pages are better without it.
-    """
-    def is_thebe(asset) -> bool:
-        filename = str(getattr(asset, "filename", asset) or "")
-        body = str(getattr(asset, "attributes", {}).get("body", ""))
-        return "thebe" in filename or "THEBE_JS_URL" in body
-
-    for key in ("script_files", "css_files"):
-        if key in context:
-            # in place: the list is the builder's own, which `app.add_js_file` extends per page
-            context[key][:] = [asset for asset in context[key] if not is_thebe(asset)]
 
 
 def setup(app: Sphinx) -> dict:
@@ -417,12 +372,9 @@ def setup(app: Sphinx) -> dict:
     app.add_post_transform(WriteGluedImages)
     app.connect("config-inited", _key_execution_cache_on_inputs, priority=400)
     app.connect("config-inited", _reviewer_buttons)
-    app.connect("builder-inited", _serve_vega_from_site)
     app.connect("env-before-read-docs", _init_env)
     app.connect("env-purge-doc", _purge_doc)
     app.connect("env-merge-info", _merge_info)
     app.connect("env-get-outdated", _pages_pasting_from_rereads)
-    app.connect("html-page-context", _drop_thebe_assets)
-    app.connect("html-page-context", _load_vega_where_charts_are)
     app.connect("doctree-read", _notebooks_may_stand_outside_the_toc, priority=600)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
