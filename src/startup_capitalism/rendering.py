@@ -141,8 +141,10 @@ def _hint_html(spec: dict) -> str:
     hints = []
     if "(click to filter)" in text:
         hints.append("Filter with the buttons under the chart or by clicking its legend.")
-    if '"tooltip"' in text:
+    if '"The chapter says"' in text:
         hints.append("Point at or tap a mark to read the passage behind it.")
+    elif '"tooltip"' in text:
+        hints.append("Point at or tap a mark to see its values.")
     return f'<p class="startup-chart-hint">{" ".join(hints)}</p>\n' if hints else ""
 
 

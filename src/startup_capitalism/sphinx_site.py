@@ -38,6 +38,10 @@ ASSETS_NEEDED_BY = {
 }
 
 
+def _generated_static(app: Sphinx) -> Path:
+    return Path(app.outdir).parent / ".generated_static"
+
+
 def _serve_site_assets(app: Sphinx) -> None:
     """Write the Vega bundle and the book's own CSS/JS into the site's static files.
 
@@ -48,7 +52,7 @@ def _serve_site_assets(app: Sphinx) -> None:
         return
     from .rendering import vega_bundle_javascript
 
-    static_dir = Path(app.outdir).parent / ".generated_static"
+    static_dir = _generated_static(app)
     static_dir.mkdir(parents=True, exist_ok=True)
     bundle = static_dir / "vega-offline.js"
     script = "(function () {\n" + vega_bundle_javascript() + "\n})();\n"
@@ -100,12 +104,20 @@ def page_description(doctree: nodes.document | None) -> str:
                for parent in _ancestors(paragraph)):
             continue
         text = " ".join(paragraph.astext().split())
-        if len(text) < 40:
-            continue
-        if len(text) > DESCRIPTION_LENGTH:
-            text = text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-        return text
+        if len(text) >= 40:
+            return _shortened(text)
+    # a page of links only (a part's contents): its heading and what it lists
+    title = doctree.next_node(nodes.title)
+    items = [" ".join(item.astext().split()) for item in doctree.findall(nodes.list_item)]
+    if title is not None and items:
+        return _shortened(f"{title.astext()}: " + ", ".join(items) + ".")
     return ""
+
+
+def _shortened(text: str) -> str:
+    if len(text) <= DESCRIPTION_LENGTH:
+        return text
+    return text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _ancestors(node: nodes.Node):
@@ -176,6 +188,10 @@ def _finish_pages(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
+    # an incremental build does not copy a changed static file again: these always are
+    generated = _generated_static(app)
+    for asset in (*SITE_ASSETS, "vega-offline.js"):
+        shutil.copy2(generated / asset, outdir / "_static" / asset)
     icons = set(ICONS_SET_BY_SCRIPTS)
     for page in outdir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")

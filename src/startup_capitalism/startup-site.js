@@ -1,6 +1,7 @@
 /* The theme binds its sidebar toggles to the FIRST `.primary-toggle` / `.secondary-toggle` on the
    page, a button its header hides at most widths; the visible duplicates do nothing. Every other
-   toggle passes its click on to the one the theme listens to. */
+   toggle passes its click on to the one the theme listens to. Also names the navigation's icon-only
+   section toggles for screen readers. */
 (function () {
   "use strict";
   function forwardToggles() {
@@ -16,6 +17,19 @@
       });
     });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", forwardToggles);
-  else forwardToggles();
+  // the navigation's expand/collapse toggles are icons only: name them after their section
+  function nameSectionToggles() {
+    document.querySelectorAll("nav details > summary").forEach(function (summary) {
+      if (summary.getAttribute("aria-label") || summary.textContent.trim()) return;
+      var link = summary.parentElement.parentElement.querySelector(":scope > a");
+      var section = link ? link.textContent.trim() : "this section";
+      summary.setAttribute("aria-label", "Show or hide the pages of " + section);
+    });
+  }
+  function start() {
+    forwardToggles();
+    nameSectionToggles();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
