@@ -100,6 +100,13 @@ def test_a_tooltip_shows_the_evidence_behind_a_mark(browser, site_url):
         context.close()
 
 
+def assert_one_lane_shows(page, chart):
+    page.wait_for_timeout(300)
+    opacities = chart.locator("g.mark-symbol.role-mark path").evaluate_all(
+        "paths => paths.map(p => parseFloat(p.getAttribute('opacity') ?? p.style.opacity ?? '1'))")
+    assert min(opacities) < 0.2 < max(opacities), "the legend filter did not dim the other lanes"
+
+
 def test_the_legend_filters_the_timeline(browser, site_url):
     page, context, charts, _, _ = visit(browser, site_url, "chapters/02-japan/index")
     try:
@@ -109,10 +116,7 @@ def test_the_legend_filters_the_timeline(browser, site_url):
         box = symbol.bounding_box()
         # Vega listens on the whole SVG and picks the item under the pointer
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.wait_for_timeout(300)
-        opacities = chart.locator("g.mark-symbol.role-mark path").evaluate_all(
-            "paths => paths.map(p => parseFloat(p.getAttribute('opacity') ?? p.style.opacity ?? '1'))")
-        assert min(opacities) < 0.2 < max(opacities), "clicking a legend entry did not dim the other lanes"
+        assert_one_lane_shows(page, chart)
     finally:
         context.close()
 
@@ -249,11 +253,8 @@ def test_the_legend_filter_and_the_chart_menu_work_from_the_keyboard(browser, si
         button = block.locator(".startup-chart-filter button").first
         button.focus()
         page.keyboard.press("Enter")
-        page.wait_for_timeout(300)
+        assert_one_lane_shows(page, chart)
         assert button.get_attribute("aria-pressed") == "true"
-        opacities = chart.locator("g.mark-symbol.role-mark path").evaluate_all(
-            "paths => paths.map(p => parseFloat(p.getAttribute('opacity') ?? p.style.opacity ?? '1'))")
-        assert min(opacities) < 0.2 < max(opacities), "the filter button did not dim the other lanes"
         assert button.evaluate("b => getComputedStyle(b).outlineStyle") != "none", "no visible focus"
         menu = chart.locator("details summary").first
         menu.focus()
