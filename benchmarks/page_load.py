@@ -46,7 +46,7 @@ def main() -> None:
         session = context.new_cdp_session(page)
         session.send("Network.enable")
         session.send("Network.emulateNetworkConditions", LINK)
-        print(f"{'page':<48} {'charts':>6} {'kB moved':>9} {'requests':>8} {'charts drawn (s)':>17}")
+        print(f"{'page':<48} {'charts':>6} {'kB moved':>9} {'responses':>9} {'charts drawn (s)':>17}")
         first_chart_page_cold = True
         for docname in pages():
             if first_chart_page_cold and docname.startswith("chapters/"):
@@ -61,7 +61,7 @@ def main() -> None:
                     drawn = f"{page.evaluate('performance.now()') / 1000:.2f}"
                     first_chart_page_cold = False
                 page.wait_for_load_state("networkidle")
-            print(f"{docname:<48} {charts:>6} {moved.bytes / 1000:>9.0f} {moved.requests:>8} {drawn:>17}")
+            print(f"{docname:<48} {charts:>6} {moved.bytes / 1000:>9.0f} {moved.requests:>9} {drawn:>17}")
         browser.close()
 
 
