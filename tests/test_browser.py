@@ -1,18 +1,16 @@
-"""Every page in Debian's Chromium with every request off the site refused: charts draw, no errors."""
+"""Every page in Debian's Chromium, offline, on a phone and a desktop, light and dark, on screen and in
+print: charts draw and fit, navigation opens, pages stay light, axe finds nothing serious."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import socketserver
-import threading
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from conftest import chapter_docnames, toc_docnames
+from site_server import CHARTS_DRAWN, serve_site, transferred_bytes_of
 
 from startup_capitalism.chapters import all_chapters
 
@@ -23,26 +21,17 @@ CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
-# a chart has drawn when its SVG holds at least one mark group with shapes in it
-CHARTS_DRAWN = """() => {
-  const charts = Array.from(document.querySelectorAll('.startup-chart'));
-  return charts.every(c => c.querySelector('svg g[class*="mark-"] path, svg g[class*="mark-"] line'));
-}"""
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+# transferred bytes of one page with an empty cache, served as a static host serves it (gzip)
+CHART_PAGE_LIMIT = 1_500_000
+TEXT_PAGE_LIMIT = 800_000
 
 
 @pytest.fixture(scope="module")
 def site_url(built_book):
-    handler = functools.partial(QuietHandler, directory=str(built_book.site))
-    with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-        server.shutdown()
+    with serve_site(built_book.site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +44,11 @@ def browser():
         browser.close()
 
 
-def visit(browser, site_url, docname):
-    context = browser.new_context()
+def visit(browser, site_url, docname, viewport=None, mode="light", **context_options):
+    context = browser.new_context(viewport=viewport or DESKTOP, **context_options)
+    if mode == "dark":
+        # the theme keeps the reader's choice in localStorage
+        context.add_init_script("localStorage.setItem('mode', 'dark')")
     page = context.new_page()
     refused, errors = [], []
 
@@ -112,6 +104,13 @@ def test_a_tooltip_shows_the_evidence_behind_a_mark(browser, site_url):
         context.close()
 
 
+def assert_one_lane_shows(page, chart):
+    page.wait_for_timeout(300)
+    opacities = chart.locator("g.mark-symbol.role-mark path").evaluate_all(
+        "paths => paths.map(p => parseFloat(p.getAttribute('opacity') ?? p.style.opacity ?? '1'))")
+    assert min(opacities) < 0.2 < max(opacities), "the legend filter did not dim the other lanes"
+
+
 def test_the_legend_filters_the_timeline(browser, site_url):
     page, context, charts, _, _ = visit(browser, site_url, f"chapters/{FIRST.dirname}/index")
     try:
@@ -121,22 +120,185 @@ def test_the_legend_filters_the_timeline(browser, site_url):
         box = symbol.bounding_box()
         # Vega listens on the whole SVG and picks the item under the pointer
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.wait_for_timeout(300)
-        opacities = chart.locator("g.mark-symbol.role-mark path").evaluate_all(
-            "paths => paths.map(p => parseFloat(p.getAttribute('opacity') ?? p.style.opacity ?? '1'))")
-        assert min(opacities) < 0.2 < max(opacities), "clicking a legend entry did not dim the other lanes"
+        assert_one_lane_shows(page, chart)
+    finally:
+        context.close()
+
+
+CHART_FITS = """() => Array.from(document.querySelectorAll('.startup-chart')).map(chart => {
+  const box = chart.getBoundingClientRect();
+  const svg = chart.querySelector('svg');
+  const drawn = svg.getBoundingClientRect();
+  const clipped = Array.from(svg.querySelectorAll('text')).filter(text => {
+    const r = text.getBoundingClientRect();
+    return r.width > 0 && (r.left < drawn.left - 1 || r.right > drawn.right + 1 || r.top < drawn.top - 1
+                           || r.bottom > drawn.bottom + 1);
+  }).map(text => text.textContent);
+  return {id: chart.id, column: [box.left, box.right], drawn: [drawn.left, drawn.right],
+          page: document.documentElement.clientWidth, clipped};
+})"""
+
+
+def chart_pages() -> list[str]:
+    return [name for name in toc_docnames() if name.startswith(("chapters/", "notebooks/"))]
+
+
+@pytest.mark.parametrize("viewport, mode, media", [
+    (PHONE, "light", "screen"), (DESKTOP, "light", "screen"), (PHONE, "dark", "screen"),
+    (DESKTOP, "dark", "screen"), (PHONE, "light", "print"), (DESKTOP, "light", "print"),
+], ids=["phone", "desktop", "phone-dark", "desktop-dark", "phone-print", "desktop-print"])
+def test_every_chart_fits_its_column_with_nothing_clipped(browser, site_url, viewport, mode, media):
+    problems = []
+    for docname in chart_pages():
+        page, context, charts, _, _ = visit(browser, site_url, docname, viewport, mode)
+        try:
+            if not charts:
+                continue
+            if media == "print":
+                page.emulate_media(media="print")
+                # the charts are drawn again for the printed column's width
+                page.wait_for_timeout(1_000)
+                page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
+            for chart in page.evaluate(CHART_FITS):
+                left, right = chart["column"]
+                if chart["drawn"][0] < left - 1 or chart["drawn"][1] > right + 1 or right > chart["page"] + 1:
+                    problems.append((docname, chart["id"], "wider than its column", chart["column"], chart["drawn"]))
+                if chart["clipped"]:
+                    problems.append((docname, chart["id"], "text outside the drawing", chart["clipped"]))
+        finally:
+            context.close()
+    assert problems == []
+
+
+def test_the_menu_button_opens_the_navigation_on_a_phone(browser, site_url):
+    page, context, _, _, _ = visit(browser, site_url, "chapters/02-japan/finance", PHONE)
+    try:
+        buttons = [button for button in page.locator(".primary-toggle").all() if button.is_visible()]
+        assert buttons, "no visible menu button on a phone"
+        buttons[0].click()
+        navigation = page.locator("#pst-primary-sidebar-modal")
+        navigation.wait_for(state="visible", timeout=5_000)
+        assert navigation.locator("a[href*='employment']").first.is_visible()
+    finally:
+        context.close()
+
+
+DRAWN_BACKGROUND = """chart => {
+  const colour = getComputedStyle(chart.querySelector('svg')).backgroundColor.match(/\\d+/g).map(Number);
+  return (0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2]) / 255;
+}"""
+
+
+def test_charts_are_dark_in_dark_mode_and_follow_a_switch(browser, site_url):
+    page, context, charts, _, _ = visit(browser, site_url, "chapters/02-japan/finance", DESKTOP, "dark")
+    try:
+        assert charts
+        luminances = page.locator(".startup-chart").evaluate_all(f"charts => charts.map({DRAWN_BACKGROUND})")
+        assert max(luminances) < 0.2, f"chart backgrounds in dark mode: {luminances}"
+        # the reader switches to light mode: every chart is drawn again, light
+        page.evaluate("document.documentElement.setAttribute('data-theme', 'light')")
+        page.wait_for_function("() => Array.from(document.querySelectorAll('.startup-chart'))"
+                               ".every(c => c.dataset.chartMode === 'light')", timeout=10_000)
+        luminances = page.locator(".startup-chart").evaluate_all(f"charts => charts.map({DRAWN_BACKGROUND})")
+        assert min(luminances) > 0.8, f"chart backgrounds after switching to light: {luminances}"
     finally:
         context.close()
 
 
 @pytest.mark.parametrize("docname", toc_docnames())
-def test_page_content_has_no_serious_accessibility_violation(browser, site_url, docname):
-    """axe-core over each page's main content (the theme's navigation is not this book's code)."""
-    page, context, _, _, _ = visit(browser, site_url, docname)
+def test_page_weight_with_an_empty_cache(browser, site_url, docname):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    session = context.new_cdp_session(page)
+    session.send("Network.enable")
     try:
-        violations = Axe().run(page, context="main").response["violations"]
-        serious = [(v["id"], v["impact"], v["nodes"][0]["html"][:120]) for v in violations
-                   if v["impact"] in ("serious", "critical")]
-        assert serious == [], f"{docname}: {serious}"
+        with transferred_bytes_of(session) as moved:
+            page.goto(f"{site_url}/{docname}.html", wait_until="load")
+            page.wait_for_load_state("networkidle")
+        charts = page.locator(".startup-chart").count()
+        limit = CHART_PAGE_LIMIT if charts else TEXT_PAGE_LIMIT
+        assert moved.bytes <= limit, f"{docname} moved {moved.bytes} bytes ({charts} charts; limit {limit})"
+        # the theme's icons are still drawn without its 1.5 MB icon script
+        icon = page.locator(".theme-switch-button i:visible, .search-button i:visible").first
+        assert icon.evaluate("i => getComputedStyle(i).maskImage || getComputedStyle(i).webkitMaskImage") != "none"
     finally:
         context.close()
+
+
+def test_a_tap_shows_the_whole_quote_inside_a_phone_screen(browser, site_url):
+    page, context, _, _, _ = visit(browser, site_url, "chapters/02-japan/finance", PHONE, has_touch=True,
+                                   is_mobile=True)
+    try:
+        tooltip = page.locator("#vg-tooltip-element.visible")
+        # the first chart on the page whose marks carry the evidence behind them
+        for bar in page.locator(".startup-chart svg g.mark-rect path").all():
+            bar.scroll_into_view_if_needed()
+            bar.tap()
+            tooltip.wait_for(state="visible", timeout=5_000)
+            if "The chapter says" in tooltip.inner_text():
+                break
+        box = tooltip.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
+        # every value cell shows all its text: nothing cut off or hidden
+        cut = tooltip.locator("td.value").evaluate_all(
+            "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent)")
+        assert cut == []
+        assert "The chapter says" in tooltip.inner_text()
+    finally:
+        context.close()
+
+
+def test_the_legend_filter_and_the_chart_menu_work_from_the_keyboard(browser, site_url):
+    page, context, _, _, _ = visit(browser, site_url, "chapters/02-japan/index")
+    try:
+        chart = page.locator(".startup-chart").first
+        block = page.locator(".startup-chart-block").first
+        button = block.locator(".startup-chart-filter button").first
+        button.focus()
+        page.keyboard.press("Enter")
+        assert_one_lane_shows(page, chart)
+        assert button.get_attribute("aria-pressed") == "true"
+        assert button.evaluate("b => getComputedStyle(b).outlineStyle") != "none", "no visible focus"
+        menu = chart.locator("details summary").first
+        menu.focus()
+        page.keyboard.press("Enter")
+        assert chart.locator("details[open]").count() == 1
+        page.keyboard.press("Escape")
+        assert chart.locator("details[open]").count() == 0
+    finally:
+        context.close()
+
+
+def test_each_chart_has_its_data_in_a_table(built_book):
+    for docname in chapter_docnames():
+        for block in built_book.page(docname).select(".startup-chart-block"):
+            table = block.select_one("details.startup-chart-data table")
+            assert table is not None and table.select("tbody tr"), f"{docname}: a chart without its data"
+
+
+def test_pages_have_one_title_one_viewport_and_a_description(built_book):
+    for docname in toc_docnames():
+        page = built_book.page(docname)
+        assert len(page.find_all("meta", attrs={"name": "viewport"})) == 1, docname
+        title = page.title.get_text()
+        assert len(page.find_all("title")) == 1 and title.count("executable edition") == 1, title
+        description = page.find("meta", attrs={"name": "description"})["content"]
+        assert len(description) > 40 and page.find("meta", property="og:description")["content"] == description
+        assert "By Text:" not in page.get_text()
+
+
+@pytest.mark.parametrize("docname", toc_docnames())
+def test_whole_page_has_no_serious_accessibility_violation(browser, site_url, docname):
+    """axe-core over the whole page (theme included) on a phone and a desktop, light and dark."""
+    found = []
+    for viewport in (PHONE, DESKTOP):
+        for mode in ("light", "dark"):
+            page, context, _, _, _ = visit(browser, site_url, docname, viewport, mode)
+            try:
+                violations = Axe().run(page).response["violations"]
+                found += [(viewport["width"], mode, v["id"], v["impact"], v["nodes"][0]["html"][:120])
+                          for v in violations if v["impact"] in ("serious", "critical")]
+            finally:
+                context.close()
+    assert found == [], f"{docname}: {found}"

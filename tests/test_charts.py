@@ -61,7 +61,9 @@ def test_timeline_encodes_year_and_dimension_and_embeds_every_dated_row():
     assert sorted(r["id"] for r in embedded) == sorted(ROWS.loc[ROWS["year"].notna(), "id"])
     params = spec.get("params", []) + [p for layer in layers(spec) for p in layer.get("params", [])]
     assert any(param.get("bind") == "legend" for param in params)
-    assert spec["description"] == LABELS["description"]
+    # the description says what the chart shows, then what its data holds, counted from the rows
+    assert spec["description"].startswith(LABELS["description"])
+    assert f"{len(embedded)} dated facts" in spec["description"]
 
 
 def test_kind_timeline_lanes_by_the_field_asked_for():
@@ -144,9 +146,24 @@ def test_the_renderer_is_deterministic_offline_and_serves_both_builders():
     assert first == second
     assert set(first) == {"text/html", "image/png", "text/plain"}
     html = first["text/html"]
-    assert "cdn" not in html.lower() and "https://" not in html.split("var spec")[0]
-    assert 'id="chart-' in html and "window.vegaEmbed" in html
+    markup, payload = html.split('class="startup-chart-spec"')
+    assert "cdn" not in html.lower() and "https://" not in markup
+    assert 'id="chart-' in markup
+    # the browser draws the spec at its column's width; the PNG keeps the fixed print width
+    drawn = json.loads(payload.split(">", 1)[1].split("</script>")[0])["spec"]
+    assert drawn["width"] == "container" and isinstance(spec["width"], int)
     assert base64.b64decode(first["image/png"]).startswith(b"\x89PNG")
+
+
+def test_the_data_behind_a_chart_is_a_table_of_the_rows_it_draws():
+    charts.use_book_charts()
+    spec = spec_of(charts.quantity_bars(ROWS[ROWS["unit"] == "US dollars"], category="title",
+                                        value_title="US dollars", **LABELS))
+    table = rendering.data_table_html(spec)
+    assert table.count("<tr>") == 1 + len(rendering.chart_rows(spec))
+    # every value the bars show is in the description too, formatted as the chart writes it
+    for row in rendering.chart_rows(spec):
+        assert row["quantity"] in spec["description"] and row["quantity"] in table
 
 
 def test_the_static_image_leaves_out_screen_only_hints():

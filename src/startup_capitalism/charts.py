@@ -102,10 +102,26 @@ def _dimension_colour(title: str = "Dimension") -> alt.Color:
     )
 
 
+def _counted(values: pd.Series) -> str:
+    """'a 3, b 2': how many rows have each value, most first."""
+    counts = values.fillna("not named").value_counts()
+    return ", ".join(f"{value} {count}" for value, count in counts.items())
+
+
+def _timeline_summary(rows: pd.DataFrame, lane: str) -> str:
+    """The description's data sentence for a timeline, from the rows it draws."""
+    dated = rows[rows["year"].notna()]
+    if dated.empty:
+        return "No dated facts."
+    first, last = int(dated["year"].min()), int(dated[["year", "year_end"]].max(axis=1).max())
+    return f"{len(dated)} dated facts from {first} to {last}; facts per lane: {_counted(dated[lane])}."
+
+
 def _timeline(rows: pd.DataFrame, *, lane: str, lane_order: list[str] | None, legend_colour: alt.Color,
               title: str, subtitle: str, description: str) -> alt.LayerChart:
     """Dated facts on a time axis in lanes; the legend filters the lanes."""
     rows = rows[rows["year"].notna()].copy()
+    description = f"{description} {_timeline_summary(rows, lane)}"
     # a steady, non-random offset within each lane so facts of the same year do not overlap
     rows["lane_offset"] = rows.groupby([lane, "year"]).cumcount() % 5
     pick = alt.selection_point(fields=[lane], bind="legend")
@@ -159,6 +175,9 @@ def quantity_bars(frame: pd.DataFrame, *, category: str, value_title: str, title
     the PDF as well as on screen, and its formatted value at its end.
     """
     rows = chart_rows(frame)
+    largest_first = rows.sort_values("value", ascending=False, key=lambda v: v.astype(float))
+    description = f"{description} Values, largest first: " + "; ".join(
+        f"{name}: {quantity}" for name, quantity in zip(largest_first[category], largest_first["quantity"])) + "."
     if log_scale:
         # a bar needs a baseline: the power of ten below the smallest value
         values = frame["value"].astype(float)
@@ -186,6 +205,10 @@ def dated_values(frame: pd.DataFrame, *, series: str, series_title: str, value_t
                  title: str, subtitle: str, description: str) -> alt.Chart:
     """Points over time for a quantity stated at more than one date, joined within each series."""
     rows = chart_rows(frame)
+    by_year = rows.sort_values("year")
+    description = f"{description} Values: " + "; ".join(
+        f"{series_value}, {date}: {quantity}"
+        for series_value, date, quantity in zip(by_year[series], by_year["date_label"], by_year["quantity"])) + "."
     base = alt.Chart(rows).encode(
         x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1),
                 scale=alt.Scale(zero=False, padding=12)),
@@ -206,6 +229,11 @@ def category_counts(frame: pd.DataFrame, *, category: str, category_title: str, 
     rows = chart_rows(frame)
     rows[stack] = rows[stack].fillna(NOT_CODED)
     counts = rows.groupby([category, stack], dropna=False).size().reset_index(name="rows")
+    totals = counts.groupby(category)["rows"].sum().sort_values(ascending=False, kind="stable")
+    description = f"{description} Rows by {category_title.lower()}, most first: " + "; ".join(
+        f"{name} {total} (" + ", ".join(f"{part['rows']} {part[stack]}" for part in
+                                        counts[counts[category] == name].to_dict("records")) + ")"
+        for name, total in totals.items()) + "."
     colour_scale = (alt.Scale(domain=list(stack_colours), range=list(stack_colours.values()))
                     if stack_colours else alt.Undefined)
     return alt.Chart(counts, title=alt.Title(title, subtitle=subtitle), description=description).mark_bar().encode(
@@ -221,6 +249,7 @@ def instrument_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, descr
     """Debt and equity instruments on a time axis, one lane each."""
     rows = chart_rows(frame[frame["instrument"].notna() & frame["year"].notna()])
     rows["lane_offset"] = rows.groupby(["instrument", "year"]).cumcount() % 4
+    description = f"{description} {_timeline_summary(rows, 'instrument')}"
     return alt.Chart(rows, title=alt.Title(title, subtitle=subtitle), description=description).mark_point(
         size=110, filled=True, opacity=0.85
     ).encode(

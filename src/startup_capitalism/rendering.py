@@ -12,6 +12,7 @@ import base64
 import hashlib
 import html
 import json
+import math
 
 import altair as alt
 import vl_convert
@@ -22,34 +23,23 @@ VEGALITE_VERSION = "v" + ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 # gives 310 dpi or more.
 PNG_SCALE = 4
 
+LEGEND_COLUMNS = 2
+AXIS_TITLE_LIMIT = 1000
 EMBED_OPTIONS = {
     "renderer": "svg",
     "actions": {"export": True, "source": False, "compiled": False, "editor": False},
 }
 
 _HTML_TEMPLATE = """\
-<div class="startup-chart" id="{element_id}" role="figure" aria-label="{label}"></div>
-<script type="text/javascript">
-(function () {{
-  var target = document.getElementById("{element_id}");
-  var spec = {spec};
-  if (typeof window.vegaEmbed !== "function") {{
-    target.textContent = "This chart needs the book's vega-offline.js, which did not load.";
-    console.error("vegaEmbed is not loaded for #{element_id}");
-    return;
-  }}
-  window.vegaEmbed(target, spec, {options}).then(function () {{
-    // vega-embed's menu button is an icon only: give it a name for screen readers
-    target.querySelectorAll("summary").forEach(function (summary) {{
-      summary.setAttribute("aria-label", "Chart menu: save the chart as an image");
-    }});
-  }}).catch(function (error) {{
-    target.textContent = "The chart could not be drawn: " + error;
-    console.error(error);
-  }});
-}})();
-</script>"""
-
+<div class="startup-chart-block">
+{heading}<div class="startup-chart" id="{element_id}" role="figure" aria-label="{label}"></div>
+{hint}{data_table}<script type="application/json" class="startup-chart-spec" data-chart="{element_id}">{payload}</script>
+</div>"""
+# the chart's own title and subtitle are HTML above it on screen, so they wrap on a phone
+_HEADING_TEMPLATE = '<p class="startup-chart-title">{title}</p>\n'
+_SUBTITLE_TEMPLATE = '<p class="startup-chart-subtitle">{subtitle}</p>\n'
+# channels that place or style marks without carrying a value a reader needs in the table
+_LAYOUT_CHANNELS = {"xOffset", "yOffset", "opacity", "size", "strokeDash", "shape"}
 
 def vega_bundle_javascript() -> str:
     """Vega, Vega-Lite (the version Altair writes) and Vega-Embed as one script, from vl-convert."""
@@ -66,18 +56,6 @@ def _title_text(spec: dict) -> str | None:
     return title.get("text") if isinstance(title, dict) else title
 
 
-def chart_html(spec: dict) -> str:
-    spec_json = _canonical_json(spec)
-    element_id = "chart-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
-    label = spec.get("description") or _title_text(spec) or "Chart"
-    return _HTML_TEMPLATE.format(
-        element_id=element_id,
-        label=html.escape(str(label), quote=True),
-        spec=spec_json.replace("</", "<\\/"),
-        options=json.dumps(EMBED_OPTIONS),
-    )
-
-
 # Hints that only make sense on screen; the static image for the PDF leaves them out.
 SCREEN_ONLY_HINTS = (" (click to filter)", " Click the legend to filter.", "; hover for the passage")
 
@@ -87,6 +65,120 @@ def print_spec(spec: dict) -> dict:
     for hint in SCREEN_ONLY_HINTS:
         text = text.replace(hint, "")
     return json.loads(text)
+
+
+def screen_spec(spec: dict) -> dict:
+    """The spec the browser draws: as wide as its column (re-laid out when the column changes),
+    its title and hints in the HTML around it instead of inside the drawing."""
+    screen = print_spec(spec)
+    screen.pop("title", None)
+    screen["width"] = "container"
+    screen["autosize"] = {"type": "fit-x", "contains": "padding", "resize": True}
+    config = screen.setdefault("config", {})
+    # a horizontal legend in one row runs off a phone's screen: two columns fit any width
+    config.setdefault("legend", {})["columns"] = LEGEND_COLUMNS
+    # Vega cuts an axis title at the axis' length, which is short on a phone
+    config.setdefault("axis", {})["titleLimit"] = AXIS_TITLE_LIMIT
+    return screen
+
+
+def _fields(spec: dict):
+    """(field, heading) for every value the chart's marks show, in the order the layers give."""
+    views = [spec] + list(spec.get("layer", []))
+    for view in views:
+        encoding = view.get("encoding", {})
+        for channel, definitions in encoding.items():
+            if channel in _LAYOUT_CHANNELS:
+                continue
+            for definition in definitions if isinstance(definitions, list) else [definitions]:
+                if not isinstance(definition, dict) or "field" not in definition or "aggregate" in definition:
+                    continue
+                title = definition.get("title")
+                yield definition["field"], title if isinstance(title, str) else None
+
+
+def chart_rows(spec: dict) -> list[dict]:
+    """The rows the chart draws: its (first) inline data set."""
+    datasets = spec.get("datasets", {})
+    for view in [spec] + list(spec.get("layer", [])):
+        name = (view.get("data") or {}).get("name")
+        if name in datasets:
+            return datasets[name]
+        if "values" in (view.get("data") or {}):
+            return view["data"]["values"]
+    return []
+
+
+def data_table_html(spec: dict) -> str:
+    """The "data behind this chart" disclosure: every row the chart draws, every value it shows."""
+    headings: dict[str, str] = {}
+    for field, title in _fields(spec):
+        if field not in headings or (title and headings[field] == field):
+            headings[field] = title or field
+    rows = chart_rows(spec)
+    if not headings or not rows:
+        return ""
+    head = "".join(f'<th scope="col">{html.escape(heading.replace(" (click to filter)", ""))}</th>'
+                   for heading in headings.values())
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_cell(row.get(field)))}</td>" for field in headings) + "</tr>"
+        for row in rows)
+    return (f'<details class="startup-chart-data"><summary>Data behind this chart ({len(rows)} rows)</summary>\n'
+            f'<div class="startup-chart-data-scroll"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div></details>\n")
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _hint_html(spec: dict) -> str:
+    text = json.dumps(spec)
+    hints = []
+    if "(click to filter)" in text:
+        hints.append("Filter with the buttons under the chart or by clicking its legend.")
+    if '"The chapter says"' in text:
+        hints.append("Point at or tap a mark to read the passage behind it.")
+    elif '"tooltip"' in text:
+        hints.append("Point at or tap a mark to see its values.")
+    return f'<p class="startup-chart-hint">{" ".join(hints)}</p>\n' if hints else ""
+
+
+def _without_nan(value):
+    """JSON has no NaN (JavaScript does): a missing number becomes null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _without_nan(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nan(item) for item in value]
+    return value
+
+
+def chart_html(spec: dict) -> str:
+    spec_json = _canonical_json(spec)
+    element_id = "chart-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
+    label = spec.get("description") or _title_text(spec) or "Chart"
+    title = spec.get("title")
+    heading = ""
+    if _title_text(spec):
+        heading += _HEADING_TEMPLATE.format(title=html.escape(_title_text(spec)))
+    if isinstance(title, dict) and title.get("subtitle"):
+        subtitle = print_spec({"s": title["subtitle"]})["s"]
+        heading += _SUBTITLE_TEMPLATE.format(subtitle=html.escape(subtitle))
+    payload = _canonical_json(_without_nan({"spec": screen_spec(spec), "embed": EMBED_OPTIONS}))
+    return _HTML_TEMPLATE.format(
+        heading=heading,
+        element_id=element_id,
+        label=html.escape(str(print_spec({"d": label})["d"]), quote=True),
+        hint=_hint_html(spec),
+        data_table=data_table_html(spec),
+        payload=payload.replace("</", "<\\/"),
+    )
 
 
 def chart_png(spec: dict) -> str:
