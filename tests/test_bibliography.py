@@ -29,7 +29,7 @@ parse:
   myst_enable_extensions: [colon_fence, deflist, substitution]
 sphinx:
   extra_extensions:
-    - startup_capitalism.sphinx_citations
+    - startup_capitalism.sphinxext.works_cited
   config:
     smartquotes: false
 """

@@ -5,7 +5,7 @@ removed, white space collapsed). A content hash, not an ordinal, because an ordi
 later anchor when a paragraph is added, removed or split above it; the hash changes only when
 that paragraph's own words change (and then a link to it should be looked at again anyway). Two
 identical paragraphs on one page get `-2`, `-3`, ... in order. The site gives each paragraph this
-id (`sphinx_citations`), and evidence rows and works-cited entries link to it.
+id (`sphinxext.works_cited`), and evidence rows and works-cited entries link to it.
 
 A paragraph is a block of lines between blank lines outside fenced directives (the edition's
 figures and tables), that is not a label `(name)=`, a heading or a footnote definition.

@@ -10,18 +10,22 @@
 - `latex_images`: the PNG of each pasted chart where LaTeX looks for it;
 - `rereads`: pages that paste from a notebook are re-read with it;
 - `execution_cache`: notebook outputs keyed on the data and this package as well;
-- `buttons`, `assets`, `orphans`: reviewer buttons, the site's own assets, pages the PDF leaves out.
+- `buttons`, `assets`, `orphans`: reviewer buttons, the site's own assets (Vega served from the site,
+  chart scripts, icons, metadata), pages the PDF leaves out;
+- `changes`: each chapter's "Changes since the received manuscript" page;
+- `works_cited`: paragraph anchors, citation links, the works-cited pages and the evidence explorer;
+- `built_with`, `reproducible`: the versions the edition was built with; byte-identical rebuilds.
 """
 
 from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from . import (assets, buttons, chapter_list, codebook, data_version, execution_cache, exhibit, glued,
-               latex_images, numbering, orphans, pdfs, rereads)
+from . import (assets, buttons, built_with, changes, chapter_list, codebook, data_version, execution_cache,
+               exhibit, glued, latex_images, numbering, orphans, pdfs, reproducible, rereads, works_cited)
 
 MODULES = (exhibit, glued, codebook, data_version, numbering, pdfs, chapter_list, latex_images, rereads,
-           execution_cache, buttons, assets, orphans)
+           execution_cache, buttons, assets, orphans, changes, works_cited, built_with, reproducible)
 
 
 def setup(app: Sphinx) -> dict:

@@ -26,17 +26,17 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import bibliography, paths
-from . import chapters as chapters_module
-from .citations import Interview, Work, parse_text
-from .paragraphs import parse_page
-from .works_cited import WorksIndex, audit, works_index
+from .. import bibliography, paths
+from .. import chapters as chapters_module
+from ..citations import Interview, Work, parse_text
+from ..paragraphs import parse_page
+from ..works_cited import WorksIndex, audit, works_index
 
 LOGGER = logging.getLogger(__name__)
 WORKS_CITED = "works-cited"
 BOOK_WORKS_CITED = "book/works-cited"
 EXPLORER = "book/evidence-explorer"
-STATIC = Path(__file__).parent / "citations_static"
+STATIC = Path(__file__).parents[1] / "citations_static"
 
 
 class works_cited_list(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
@@ -113,7 +113,7 @@ def _is_body_paragraph(node: nodes.paragraph) -> bool:
 def valid_evidence():
     """The evidence rows, or None when they do not validate: `make validate` and the notebooks
     report that with file and line; a prose edit alone must not stop these pages."""
-    from .evidence import EvidenceError, load_evidence
+    from ..evidence import EvidenceError, load_evidence
 
     try:
         return load_evidence()
@@ -253,7 +253,7 @@ class EvidenceExplorerDirective(SphinxDirective):
     """Every evidence row in one DataTables table (HTML), made from the data at build time."""
 
     def run(self) -> list[nodes.Node]:
-        from . import explorer
+        from .. import explorer
 
         self.env.note_dependency(str(paths.EVIDENCE_CSV))
         for chapter in chapters_module.all_chapters():  # the paragraph anchors come from the prose
@@ -321,7 +321,7 @@ def _add_static(app: Sphinx) -> None:
     """The edition's stylesheet and script, and itables' DataTables bundle, served by the site."""
     if app.builder.format != "html":
         return
-    from . import explorer
+    from .. import explorer
 
     bundle_dir = Path(app.outdir).parent / ".itables_static"
     bundle_dir.mkdir(parents=True, exist_ok=True)

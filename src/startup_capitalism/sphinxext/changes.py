@@ -13,8 +13,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from . import manuscript_changes, paths
-from .chapters import chapter_of_docname
+from .. import manuscript_changes, paths
+from ..chapters import chapter_of_docname
 
 HEADINGS = {"edited": "Sentences edited", "added": "Sentences added", "removed": "Sentences removed"}
 
