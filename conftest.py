@@ -41,6 +41,8 @@ class MystNotebookFile(IPyNbFile):
 
 def pytest_collect_file(file_path: Path, parent):
     options = parent.config.option
-    if (getattr(options, "nbval", False) or getattr(options, "nbval_lax", False)) and is_myst_notebook(file_path):
+    if (getattr(options, "nbval", False) or getattr(options, "nbval_lax", False)) and is_myst_notebook(
+        file_path
+    ):
         return MystNotebookFile.from_parent(parent, path=file_path)
     return None

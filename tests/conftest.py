@@ -46,14 +46,19 @@ def built_book() -> BuiltBook:
     cause, which is printed once (each problem with its file and line) in the run's summary."""
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build_book.py"), "book"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     log = result.stdout + result.stderr
     if result.returncode != 0:
         problems = [line.strip() for line in result.stderr.splitlines() if line.strip()]
         BUILD_FAILURE.extend(problems or log.splitlines()[-40:])
-        pytest.fail("needs the book, whose build failed: the cause is printed once, under 'book build' "
-                    "at the end of this run", pytrace=False)
+        pytest.fail(
+            "needs the book, whose build failed: the cause is printed once, under 'book build' "
+            "at the end of this run",
+            pytrace=False,
+        )
     return BuiltBook(result.returncode, log, SITE, PDF)
 
 
@@ -83,5 +88,8 @@ def toc_docnames() -> list[str]:
 
 def chapter_docnames() -> list[str]:
     """The chapters' pages of prose, in reading order (not the generated back matter)."""
-    return [name for name in toc_docnames()
-            if name.startswith("chapters/") and name.rsplit("/", 1)[-1] not in BACK_MATTER_PAGES]
+    return [
+        name
+        for name in toc_docnames()
+        if name.startswith("chapters/") and name.rsplit("/", 1)[-1] not in BACK_MATTER_PAGES
+    ]

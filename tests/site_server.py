@@ -37,8 +37,12 @@ class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):
         path = Path(self.translate_path(self.path))
-        if (not self.gzip_text or "gzip" not in self.headers.get("Accept-Encoding", "")
-                or path.suffix not in COMPRESSED_TYPES or not path.is_file()):
+        if (
+            not self.gzip_text
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+            or path.suffix not in COMPRESSED_TYPES
+            or not path.is_file()
+        ):
             return super().send_head()
         body = self._compressed.get(path)
         if body is None:

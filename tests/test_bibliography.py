@@ -48,12 +48,17 @@ def scratch_site(tmp_path_factory) -> Path:
         target.write_text(FENCED_BLOCK.sub("", text) if page in prose else text, encoding="utf-8")
     (root / "index.md").write_text("# Scratch copy\n", encoding="utf-8")
     docnames = [p.relative_to(paths.ROOT).with_suffix("").as_posix() for p in pages] + ["book/works-cited"]
-    (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n"
-                                   + "".join(f"  - file: {d}\n" for d in docnames), encoding="utf-8")
+    (root / "_toc.yml").write_text(
+        "format: jb-book\nroot: index\nchapters:\n" + "".join(f"  - file: {d}\n" for d in docnames),
+        encoding="utf-8",
+    )
     (root / "_config.yml").write_text(CONFIG, encoding="utf-8")
     shutil.copy(FIXTURE, root / bibliography.BIB_FILE)
-    result = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "-W", "-n",
-                             "--keep-going"], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
     return root / "_build" / "html"
 
@@ -82,11 +87,16 @@ def test_the_reference_list_is_rendered_author_year(scratch_site):
 
 def test_each_works_cited_entry_links_to_its_full_reference(scratch_site):
     works_cited = page(scratch_site, "chapters/02-japan/works-cited")
-    for work, key in (("work-vogel-2018", "fake-vogel-2018"), ("work-kenney-et-al-2002", "fake-kenney-2002"),
-                      ("work-meti-2020b", "fake-meti-2020b")):
+    for work, key in (
+        ("work-vogel-2018", "fake-vogel-2018"),
+        ("work-kenney-et-al-2002", "fake-kenney-2002"),
+        ("work-meti-2020b", "fake-meti-2020b"),
+    ):
         links = [a["href"] for a in works_cited.find(id=work).select("a") if a.get_text() == "full reference"]
         assert links == [f"#ref-{key}"], work
-    assert not [a for a in works_cited.find(id="work-vogel-2006").select("a") if a.get_text() == "full reference"]
+    assert not [
+        a for a in works_cited.find(id="work-vogel-2006").select("a") if a.get_text() == "full reference"
+    ]
 
 
 def test_the_audit_lists_citations_without_an_entry_and_entries_never_cited(scratch_site):

@@ -8,18 +8,22 @@ import shutil
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
-
-from conftest import chapter_docnames, toc_docnames
 from site_server import CHARTS_DRAWN, serve_site, transferred_bytes_of
 
+from conftest import chapter_docnames, toc_docnames
 from startup_capitalism.chapters import all_chapters
 
 FIRST = all_chapters()[0]  # a chapter with the book's standard sections
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -36,8 +40,9 @@ def site_url(built_book):
 
 @pytest.fixture(scope="module")
 def browser():
-    assert shutil.which("chromium") or __import__("os").path.exists(CHROMIUM), \
+    assert shutil.which("chromium") or __import__("os").path.exists(CHROMIUM), (
         "Debian's chromium is not installed: `make test` installs it (tools/ensure-debian-packages.sh)"
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         yield browser
@@ -107,7 +112,8 @@ def test_a_tooltip_shows_the_evidence_behind_a_mark(browser, site_url):
 def assert_one_lane_shows(page, chart):
     page.wait_for_timeout(300)
     opacities = chart.locator("g.mark-symbol.role-mark path").evaluate_all(
-        "paths => paths.map(p => parseFloat(p.getAttribute('opacity') ?? p.style.opacity ?? '1'))")
+        "paths => paths.map(p => parseFloat(p.getAttribute('opacity') ?? p.style.opacity ?? '1'))"
+    )
     assert min(opacities) < 0.2 < max(opacities), "the legend filter did not dim the other lanes"
 
 
@@ -143,10 +149,18 @@ def chart_pages() -> list[str]:
     return [name for name in toc_docnames() if name.startswith(("chapters/", "notebooks/"))]
 
 
-@pytest.mark.parametrize("viewport, mode, media", [
-    (PHONE, "light", "screen"), (DESKTOP, "light", "screen"), (PHONE, "dark", "screen"),
-    (DESKTOP, "dark", "screen"), (PHONE, "light", "print"), (DESKTOP, "light", "print"),
-], ids=["phone", "desktop", "phone-dark", "desktop-dark", "phone-print", "desktop-print"])
+@pytest.mark.parametrize(
+    "viewport, mode, media",
+    [
+        (PHONE, "light", "screen"),
+        (DESKTOP, "light", "screen"),
+        (PHONE, "dark", "screen"),
+        (DESKTOP, "dark", "screen"),
+        (PHONE, "light", "print"),
+        (DESKTOP, "light", "print"),
+    ],
+    ids=["phone", "desktop", "phone-dark", "desktop-dark", "phone-print", "desktop-print"],
+)
 def test_every_chart_fits_its_column_with_nothing_clipped(browser, site_url, viewport, mode, media):
     problems = []
     for docname in chart_pages():
@@ -162,7 +176,9 @@ def test_every_chart_fits_its_column_with_nothing_clipped(browser, site_url, vie
             for chart in page.evaluate(CHART_FITS):
                 left, right = chart["column"]
                 if chart["drawn"][0] < left - 1 or chart["drawn"][1] > right + 1 or right > chart["page"] + 1:
-                    problems.append((docname, chart["id"], "wider than its column", chart["column"], chart["drawn"]))
+                    problems.append(
+                        (docname, chart["id"], "wider than its column", chart["column"], chart["drawn"])
+                    )
                 if chart["clipped"]:
                     problems.append((docname, chart["id"], "text outside the drawing", chart["clipped"]))
         finally:
@@ -197,8 +213,11 @@ def test_charts_are_dark_in_dark_mode_and_follow_a_switch(browser, site_url):
         assert max(luminances) < 0.2, f"chart backgrounds in dark mode: {luminances}"
         # the reader switches to light mode: every chart is drawn again, light
         page.evaluate("document.documentElement.setAttribute('data-theme', 'light')")
-        page.wait_for_function("() => Array.from(document.querySelectorAll('.startup-chart'))"
-                               ".every(c => c.dataset.chartMode === 'light')", timeout=10_000)
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('.startup-chart'))"
+            ".every(c => c.dataset.chartMode === 'light')",
+            timeout=10_000,
+        )
         luminances = page.locator(".startup-chart").evaluate_all(f"charts => charts.map({DRAWN_BACKGROUND})")
         assert min(luminances) > 0.8, f"chart backgrounds after switching to light: {luminances}"
     finally:
@@ -220,14 +239,18 @@ def test_page_weight_with_an_empty_cache(browser, site_url, docname):
         assert moved.bytes <= limit, f"{docname} moved {moved.bytes} bytes ({charts} charts; limit {limit})"
         # the theme's icons are still drawn without its 1.5 MB icon script
         icon = page.locator(".theme-switch-button i:visible, .search-button i:visible").first
-        assert icon.evaluate("i => getComputedStyle(i).maskImage || getComputedStyle(i).webkitMaskImage") != "none"
+        assert (
+            icon.evaluate("i => getComputedStyle(i).maskImage || getComputedStyle(i).webkitMaskImage")
+            != "none"
+        )
     finally:
         context.close()
 
 
 def test_a_tap_shows_the_whole_quote_inside_a_phone_screen(browser, site_url):
-    page, context, _, _, _ = visit(browser, site_url, "chapters/02-japan/finance", PHONE, has_touch=True,
-                                   is_mobile=True)
+    page, context, _, _, _ = visit(
+        browser, site_url, "chapters/02-japan/finance", PHONE, has_touch=True, is_mobile=True
+    )
     try:
         tooltip = page.locator("#vg-tooltip-element.visible")
         # the first chart on the page whose marks carry the evidence behind them
@@ -242,7 +265,8 @@ def test_a_tap_shows_the_whole_quote_inside_a_phone_screen(browser, site_url):
         assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
         # every value cell shows all its text: nothing cut off or hidden
         cut = tooltip.locator("td.value").evaluate_all(
-            "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent)")
+            "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent)"
+        )
         assert cut == []
         assert "The chapter says" in tooltip.inner_text()
     finally:
@@ -284,7 +308,9 @@ def test_pages_have_one_title_one_viewport_and_a_description(built_book):
         title = page.title.get_text()
         assert len(page.find_all("title")) == 1 and title.count("executable edition") == 1, title
         description = page.find("meta", attrs={"name": "description"})["content"]
-        assert len(description) > 40 and page.find("meta", property="og:description")["content"] == description
+        assert (
+            len(description) > 40 and page.find("meta", property="og:description")["content"] == description
+        )
         assert "By Text:" not in page.get_text()
 
 
@@ -297,8 +323,11 @@ def test_whole_page_has_no_serious_accessibility_violation(browser, site_url, do
             page, context, _, _, _ = visit(browser, site_url, docname, viewport, mode)
             try:
                 violations = Axe().run(page).response["violations"]
-                found += [(viewport["width"], mode, v["id"], v["impact"], v["nodes"][0]["html"][:120])
-                          for v in violations if v["impact"] in ("serious", "critical")]
+                found += [
+                    (viewport["width"], mode, v["id"], v["impact"], v["nodes"][0]["html"][:120])
+                    for v in violations
+                    if v["impact"] in ("serious", "critical")
+                ]
             finally:
                 context.close()
     assert found == [], f"{docname}: {found}"

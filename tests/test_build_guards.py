@@ -26,15 +26,22 @@ NOTEBOOK_COUNT = len(list((ROOT / "notebooks").rglob("*.md")))
 @pytest.fixture(scope="module")
 def scratch_book(built_book, tmp_path_factory):
     copy = tmp_path_factory.mktemp("book") / "book"
-    ignore = shutil.ignore_patterns(".venv", ".git", ".pytest_cache", ".hypothesis", "work-pdf", "html", "pdf", "*.egg-info")
+    ignore = shutil.ignore_patterns(
+        ".venv", ".git", ".pytest_cache", ".hypothesis", "work-pdf", "html", "pdf", "*.egg-info"
+    )
     shutil.copytree(ROOT, copy, ignore=ignore)
     return copy
 
 
 def build(copy, *, expect_ok: bool = True, **variables: str) -> str:
     environment = {**os.environ, "PYTHONPATH": str(copy / "src"), **variables}
-    result = subprocess.run([sys.executable, str(copy / "tools" / "build_book.py"), "html"], cwd=copy,
-                            env=environment, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(copy / "tools" / "build_book.py"), "html"],
+        cwd=copy,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
     log = result.stdout + result.stderr
     assert (result.returncode == 0) == expect_ok, log[-5000:]
     return log
@@ -60,15 +67,24 @@ def test_a_warm_rebuild_executes_nothing(scratch_book):
 
 def test_a_prose_edit_executes_no_notebook(scratch_book):
     page = scratch_book / "chapters" / "02-japan" / "finance.md"
-    with edited(page, "This helped to reduce", "This helped to ProseEditMarker reduce"):  # a sentence no row quotes
+    with edited(
+        page, "This helped to reduce", "This helped to ProseEditMarker reduce"
+    ):  # a sentence no row quotes
         log = build(scratch_book)
         assert EXECUTED.findall(log) == [], "a prose edit re-executed notebooks"
-        assert "ProseEditMarker" in (scratch_book / "_build" / "html" / "chapters" / "02-japan" / "finance.html").read_text()
+        assert (
+            "ProseEditMarker"
+            in (scratch_book / "_build" / "html" / "chapters" / "02-japan" / "finance.html").read_text()
+        )
 
 
 def test_a_data_edit_executes_the_notebooks_that_read_it_and_changes_the_chart(scratch_book):
     data = scratch_book / "data" / "evidence.csv"
-    row = next(line for line in data.read_text(encoding="utf-8").splitlines() if "Average job tenure in Japan" in line)
+    row = next(
+        line
+        for line in data.read_text(encoding="utf-8").splitlines()
+        if "Average job tenure in Japan" in line
+    )
     with edited(data, row, row.replace(",12.5,exact,years,", ",13.75,exact,years,")):
         log = build(scratch_book)
         executed = EXECUTED.findall(log)
@@ -79,16 +95,24 @@ def test_a_data_edit_executes_the_notebooks_that_read_it_and_changes_the_chart(s
 
 
 BAD_EDITS = {
-    "broken cross-reference": ("chapters/02-japan/innovation.md", "As these statements illustrate,",
-                               "{ref}`no-such-label` As these statements illustrate,",
-                               r"innovation\.md:\d+: WARNING: undefined label: 'no-such-label'"),
-    "missing glue key": ("chapters/02-japan/employment.md", "{glued-figure} employment-tenure\n",
-                         "{glued-figure} employment-no-such-key\n",
-                         r"employment\.md:\d+: WARNING: Glue reference 'employment-no-such-key' not found"),
-    "failing notebook cell": ("notebooks/02-japan/social-purpose.md",
-                              'purpose = evidence.section_rows(rows, chapter, "social-purpose")',
-                              'purpose = evidence.section_rows(rows, chapter, "social-purposes")',
-                              r"social-purpose\.md(.|\n)*unknown section 'social-purposes'"),
+    "broken cross-reference": (
+        "chapters/02-japan/innovation.md",
+        "As these statements illustrate,",
+        "{ref}`no-such-label` As these statements illustrate,",
+        r"innovation\.md:\d+: WARNING: undefined label: 'no-such-label'",
+    ),
+    "missing glue key": (
+        "chapters/02-japan/employment.md",
+        "{glued-figure} employment-tenure\n",
+        "{glued-figure} employment-no-such-key\n",
+        r"employment\.md:\d+: WARNING: Glue reference 'employment-no-such-key' not found",
+    ),
+    "failing notebook cell": (
+        "notebooks/02-japan/social-purpose.md",
+        'purpose = evidence.section_rows(rows, chapter, "social-purpose")',
+        'purpose = evidence.section_rows(rows, chapter, "social-purposes")',
+        r"social-purpose\.md(.|\n)*unknown section 'social-purposes'",
+    ),
 }
 
 
@@ -116,7 +140,9 @@ def test_a_malformed_row_fails_the_build_and_leaves_no_site(scratch_book):
         log = build(scratch_book, expect_ok=False)
         assert re.search(r"data/evidence\.csv:2: ", log), log[-3000:]
         assert "did not validate" in log
-        assert not (scratch_book / "_build" / "html").exists(), "a site from before the failure is still published"
+        assert not (scratch_book / "_build" / "html").exists(), (
+            "a site from before the failure is still published"
+        )
 
 
 def test_a_prose_edit_is_in_the_site_and_on_the_changes_page(scratch_book):
@@ -128,7 +154,9 @@ def test_a_prose_edit_is_in_the_site_and_on_the_changes_page(scratch_book):
     with edited(scratch_book / "chapters" / "02-japan" / "finance.md", sentence, edit):
         build(scratch_book)
         site = scratch_book / "_build" / "html" / "chapters" / "02-japan"
-        changes = BeautifulSoup((site / "changes.html").read_text(encoding="utf-8"), "html.parser").find("main")
+        changes = BeautifulSoup((site / "changes.html").read_text(encoding="utf-8"), "html.parser").find(
+            "main"
+        )
         edited_items = changes.select("ol.manuscript-edited-list > li")
         assert len(edited_items) == 1 and "1 edited, 0 added and 0 removed" in changes.get_text(" ")
         assert [s.get_text() for s in edited_items[0].select("strong")] == ["reduce", "lower"]
@@ -148,24 +176,43 @@ def test_a_section_page_without_a_notebook_fails_the_structure_test_saying_what_
     page = scratch_book / "chapters" / "02-japan" / "new-topic.md"
     page.write_text("(ch02-new-topic)=\n# New Topic\n\nA paragraph the co-authors wrote.\n", encoding="utf-8")
     try:
-        result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                                 str(scratch_book / "tests" / "test_structure.py"), "-k", "toc or notebook_per"],
-                                cwd=scratch_book, env={**os.environ, "PYTHONPATH": str(scratch_book / "src")},
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                str(scratch_book / "tests" / "test_structure.py"),
+                "-k",
+                "toc or notebook_per",
+            ],
+            cwd=scratch_book,
+            env={**os.environ, "PYTHONPATH": str(scratch_book / "src")},
+            capture_output=True,
+            text=True,
+        )
     finally:
         page.unlink()
     log = result.stdout
     assert result.returncode == 1, log[-3000:]
-    assert ("chapters/02-japan/new-topic.md has prose but no evidence notebook: "
-            "add notebooks/02-japan/new-topic.md") in log, log[-3000:]
-    assert ("chapters/02-japan/new-topic.md is in no table of contents: add `- file: chapters/02-japan/new-topic` "
-            "to _toc.yml and _toc-pdf.yml") in log, log[-3000:]
+    assert (
+        "chapters/02-japan/new-topic.md has prose but no evidence notebook: "
+        "add notebooks/02-japan/new-topic.md"
+    ) in log, log[-3000:]
+    assert (
+        "chapters/02-japan/new-topic.md is in no table of contents: "
+        "add `- file: chapters/02-japan/new-topic` to _toc.yml and _toc-pdf.yml"
+    ) in log, log[-3000:]
 
 
 def test_reviewers_get_binder_repository_and_download_buttons(scratch_book):
     build(scratch_book, REPOSITORY_URL="https://github.com/example-org/startup-capitalism")
     page = (scratch_book / "_build" / "html" / "notebooks" / "02-japan" / "finance.html").read_text()
-    assert ("https://mybinder.org/v2/gh/example-org/startup-capitalism/main"
-            "?urlpath=lab/tree/notebooks/02-japan/finance.md") in page
+    assert (
+        "https://mybinder.org/v2/gh/example-org/startup-capitalism/main"
+        "?urlpath=lab/tree/notebooks/02-japan/finance.md"
+    ) in page
     assert 'href="https://github.com/example-org/startup-capitalism"' in page
     assert "_sources/notebooks/02-japan/finance.md" in page  # download the MyST source

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, chapter_docnames
-
 from startup_capitalism import chapters, evidence
 from startup_capitalism.sphinxext.pdfs import BOOK_PDF, opening_docname
 
@@ -22,8 +21,9 @@ JAPAN_TABLES = [f"Table 2.{k}" for k in range(1, 9)]
 
 
 def pdf_text(path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def japan_pages() -> list[str]:
@@ -31,11 +31,20 @@ def japan_pages() -> list[str]:
 
 
 def test_japan_keeps_figure_2_1_exhibits_2_1_to_2_15_and_tables_2_1_to_2_8_in_html(built_book):
-    numbers = [n.get_text().strip() for name in japan_pages()
-               for n in built_book.page(name).select("span.caption-number")]
+    numbers = [
+        n.get_text().strip()
+        for name in japan_pages()
+        for n in built_book.page(name).select("span.caption-number")
+    ]
     assert sorted(n for n in numbers if n.startswith("Figure")) == JAPAN_FIGURES
-    assert sorted((n for n in numbers if n.startswith("Exhibit")), key=lambda n: int(n.split(".")[1])) == JAPAN_EXHIBITS
-    assert sorted((n for n in numbers if n.startswith("Table")), key=lambda n: int(n.split(".")[1])) == JAPAN_TABLES
+    assert (
+        sorted((n for n in numbers if n.startswith("Exhibit")), key=lambda n: int(n.split(".")[1]))
+        == JAPAN_EXHIBITS
+    )
+    assert (
+        sorted((n for n in numbers if n.startswith("Table")), key=lambda n: int(n.split(".")[1]))
+        == JAPAN_TABLES
+    )
 
 
 @pytest.mark.parametrize("pdf_name", [BOOK_PDF, JAPAN.pdf_name])
@@ -60,7 +69,10 @@ def test_a_pdf_per_chapter_and_the_books_exist_are_published_and_linked(built_bo
         assert chapter.pdf_name in index_links
         opening = built_book.page(opening_docname(chapter))
         assert f"../../{chapter.pdf_name}" in [a.get("href") for a in opening.select(".pdf-download a")]
-        assert f"Chapter {chapter.number}: {chapter.title}" in built_book.page("index").select_one(".chapter-list").get_text()
+        assert (
+            f"Chapter {chapter.number}: {chapter.title}"
+            in built_book.page("index").select_one(".chapter-list").get_text()
+        )
     assert (built_book.site / BOOK_PDF).read_bytes() == built_book.pdf.read_bytes()
 
 
@@ -77,7 +89,9 @@ def test_the_comparison_page_shows_every_scored_chapter(built_book):
     assert page.select_one("figure span.caption-number").get_text().strip() == "Exhibit A.1"
     shown = set(re.findall(r'"chapter_label":\s*"(Chapter \d+: [^"]+)"', str(page)))
     scored = set(evidence.load_scores()["chapter"].astype(int))
-    assert shown == {f"Chapter {c.number}: {c.country}" for c in chapters.all_chapters() if c.number in scored}
+    assert shown == {
+        f"Chapter {c.number}: {c.country}" for c in chapters.all_chapters() if c.number in scored
+    }
     assert "fills in as the book's other chapters are added" in page.get_text(" ")
 
 
@@ -112,9 +126,12 @@ def test_every_notebook_of_a_chapter_reads_only_its_chapters_rows():
     for chapter in chapters.all_chapters():
         for notebook in chapter.notebooks_folder.glob("*.md"):
             code = notebook.read_text(encoding="utf-8")
-            assert "evidence.load_evidence()" not in code.replace("evidence.chapter_rows(evidence.load_evidence()", ""), \
-                f"{notebook.relative_to(ROOT)} reads every chapter's rows"
-            assert "evidence.load_scores()" not in code, f"{notebook.relative_to(ROOT)} reads every chapter's scores"
+            assert "evidence.load_evidence()" not in code.replace(
+                "evidence.chapter_rows(evidence.load_evidence()", ""
+            ), f"{notebook.relative_to(ROOT)} reads every chapter's rows"
+            assert "evidence.load_scores()" not in code, (
+                f"{notebook.relative_to(ROOT)} reads every chapter's scores"
+            )
 
 
 # --- nothing outside a chapter's own files names a chapter -------------------------------------
@@ -124,7 +141,9 @@ SHARED_FILES = ["_config.yml", "Makefile", "pyproject.toml", "CITATION.cff", "in
 
 def shared_files() -> list:
     files = [ROOT / name for name in SHARED_FILES]
-    files += [p for p in (ROOT / "src").rglob("*") if p.is_file() and p.suffix in (".py", ".css", ".js", ".yml")]
+    files += [
+        p for p in (ROOT / "src").rglob("*") if p.is_file() and p.suffix in (".py", ".css", ".js", ".yml")
+    ]
     files += [p for p in (ROOT / "tools").rglob("*") if p.is_file() and p.suffix in (".py", ".sh")]
     return files
 
@@ -132,15 +151,27 @@ def shared_files() -> list:
 @pytest.mark.parametrize("chapter", chapters.all_chapters(), ids=lambda c: c.dirname)
 def test_no_shared_code_or_config_names_a_chapter(chapter):
     n = chapter.number
-    names = re.compile("|".join([
-        rf"\b{re.escape(chapter.country)}\b", rf"\b{re.escape(chapter.title)}\b", re.escape(chapter.dirname),
-        rf"\b{chapter.label_prefix}\b", re.escape(chapter.pdf_name.removesuffix(".pdf")),
-        rf"(?:Figure|Exhibit|Table) {n}\.", rf"\b{n}\.%s", rf"figure[-_]{n}[-_]1\b",
-    ]), flags=re.I)
-    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-             for path in shared_files()
-             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if names.search(line)]
+    names = re.compile(
+        "|".join(
+            [
+                rf"\b{re.escape(chapter.country)}\b",
+                rf"\b{re.escape(chapter.title)}\b",
+                re.escape(chapter.dirname),
+                rf"\b{chapter.label_prefix}\b",
+                re.escape(chapter.pdf_name.removesuffix(".pdf")),
+                rf"(?:Figure|Exhibit|Table) {n}\.",
+                rf"\b{n}\.%s",
+                rf"figure[-_]{n}[-_]1\b",
+            ]
+        ),
+        flags=re.I,
+    )
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in shared_files()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if names.search(line)
+    ]
     assert found == [], "\n".join(found)
 
 

@@ -73,8 +73,7 @@ def test_kind_timeline_lanes_by_the_field_asked_for():
 
 def test_quantity_bars_embed_the_values_given():
     tenure = ROWS[(ROWS["unit"] == "years") & ROWS["title"].str.contains("job tenure")]
-    spec = spec_of(charts.quantity_bars(tenure, category="title",
-                                        value_title="Years", **LABELS))
+    spec = spec_of(charts.quantity_bars(tenure, category="title", value_title="Years", **LABELS))
     embedded = embedded_rows(spec)
     assert sorted(r["value"] for r in embedded) == sorted(tenure["value"].astype(float))
     assert {"value", "title"} <= encoded_fields(spec)
@@ -83,7 +82,9 @@ def test_quantity_bars_embed_the_values_given():
 
 
 def test_quantity_bars_follow_an_edited_value():
-    tenure = ROWS[ROWS["id"] == ROWS.loc[ROWS["title"].str.contains("job tenure in Japan"), "id"].iloc[0]].copy()
+    tenure = ROWS[
+        ROWS["id"] == ROWS.loc[ROWS["title"].str.contains("job tenure in Japan"), "id"].iloc[0]
+    ].copy()
     tenure["value"] = 99.5
     spec = spec_of(charts.quantity_bars(tenure, category="title", value_title="Years", **LABELS))
     assert embedded_rows(spec)[0]["value"] == 99.5
@@ -91,7 +92,9 @@ def test_quantity_bars_follow_an_edited_value():
 
 def test_log_scale_bars_have_a_baseline_below_the_smallest_value():
     sums = ROWS[ROWS["unit"] == "US dollars"]
-    spec = spec_of(charts.quantity_bars(sums, category="title", value_title="US dollars", log_scale=True, **LABELS))
+    spec = spec_of(
+        charts.quantity_bars(sums, category="title", value_title="US dollars", log_scale=True, **LABELS)
+    )
     bar_layer = next(layer for layer in layers(spec) if layer["mark"]["type"] == "bar")
     scale = bar_layer["encoding"]["x"]["scale"]
     assert scale["type"] == "log"
@@ -100,8 +103,11 @@ def test_log_scale_bars_have_a_baseline_below_the_smallest_value():
 
 
 def test_category_counts_count_the_rows():
-    spec = spec_of(charts.category_counts(ROWS, category="kind", category_title="Kind", stack="dimension",
-                                          stack_title="Dimension", **LABELS))
+    spec = spec_of(
+        charts.category_counts(
+            ROWS, category="kind", category_title="Kind", stack="dimension", stack_title="Dimension", **LABELS
+        )
+    )
     assert sum(r["rows"] for r in embedded_rows(spec)) == len(ROWS)
 
 
@@ -116,7 +122,8 @@ def test_figure_n_1_shows_both_periods_on_all_five_dimensions_and_no_invented_ma
     spec = spec_of(charts.figure_n_1(SCORES))
     embedded = embedded_rows(spec)
     assert {(r["dimension"], r["period"]) for r in embedded} == {
-        (d, p) for d in charts.DIMENSIONS for p in ("antecedents", "startup capitalism")}
+        (d, p) for d in charts.DIMENSIONS for p in ("antecedents", "startup capitalism")
+    }
     for layer in layers(spec):
         x = layer.get("encoding", {}).get("x", {})
         assert "domainMax" not in x.get("scale", {}) and "domain" not in x.get("scale", {})
@@ -127,10 +134,17 @@ def test_every_builder_gives_a_title_and_a_description():
     builders = [
         charts.evidence_timeline(ROWS, **LABELS),
         charts.kind_timeline(ROWS, **LABELS),
-        charts.category_counts(ROWS, category="kind", category_title="K", stack="dimension", stack_title="D", **LABELS),
+        charts.category_counts(
+            ROWS, category="kind", category_title="K", stack="dimension", stack_title="D", **LABELS
+        ),
         charts.instrument_timeline(ROWS, **LABELS),
-        charts.dated_values(ROWS[ROWS["title"].str.startswith("Unemployment")].assign(s="u"), series="s",
-                            series_title="S", value_title="Percent", **LABELS),
+        charts.dated_values(
+            ROWS[ROWS["title"].str.startswith("Unemployment")].assign(s="u"),
+            series="s",
+            series_title="S",
+            value_title="Percent",
+            **LABELS,
+        ),
         charts.figure_n_1(SCORES),
     ]
     for chart in builders:
@@ -157,8 +171,11 @@ def test_the_renderer_is_deterministic_offline_and_serves_both_builders():
 
 def test_the_data_behind_a_chart_is_a_table_of_the_rows_it_draws():
     charts.use_book_charts()
-    spec = spec_of(charts.quantity_bars(ROWS[ROWS["unit"] == "US dollars"], category="title",
-                                        value_title="US dollars", **LABELS))
+    spec = spec_of(
+        charts.quantity_bars(
+            ROWS[ROWS["unit"] == "US dollars"], category="title", value_title="US dollars", **LABELS
+        )
+    )
     table = rendering.data_table_html(spec)
     assert table.count("<tr>") == 1 + len(rendering.chart_rows(spec))
     # every value the bars show is in the description too, formatted as the chart writes it
@@ -178,20 +195,36 @@ def test_the_vega_bundle_matches_the_vega_lite_version_altair_writes():
     assert rendering.VEGALITE_VERSION.startswith("v6")
 
 
-@pytest.mark.parametrize("value,unit,expected", [
-    (12.5, "years", "12.5 years"), (20, "percent", "20%"), (1.5e12, "US dollars", "US$1.5 trillion"),
-    (1.2e8, "yen", "¥120 million"), (24000, "branches", "24,000 branches"),
-])
+@pytest.mark.parametrize(
+    "value,unit,expected",
+    [
+        (12.5, "years", "12.5 years"),
+        (20, "percent", "20%"),
+        (1.5e12, "US dollars", "US$1.5 trillion"),
+        (1.2e8, "yen", "¥120 million"),
+        (24000, "branches", "24,000 branches"),
+    ],
+)
 def test_quantities_are_formatted_in_code(value, unit, expected):
     from startup_capitalism import fmt
 
     assert fmt.quantity(value, unit) == expected
 
 
-@pytest.mark.parametrize("value,unit,qualifier,expected", [
-    (5, "percent", "nearly", "nearly 5%"), (2, "percent", "just over", "just over 2%"), (20, "percent", "exact", "20%"),
-    (1e7, "money, currency not stated", "order of magnitude", "of the order of 10 million (currency not stated)"),
-])
+@pytest.mark.parametrize(
+    "value,unit,qualifier,expected",
+    [
+        (5, "percent", "nearly", "nearly 5%"),
+        (2, "percent", "just over", "just over 2%"),
+        (20, "percent", "exact", "20%"),
+        (
+            1e7,
+            "money, currency not stated",
+            "order of magnitude",
+            "of the order of 10 million (currency not stated)",
+        ),
+    ],
+)
 def test_qualified_amounts_say_how_exact_they_are(value, unit, qualifier, expected):
     from startup_capitalism import fmt
 
@@ -213,6 +246,8 @@ def test_tables_name_actors_by_canonical_name_and_tooltips_keep_the_texts_wordin
     assert kishida["actor"].nunique() > 1
     assert set(evidence_table(kishida)["Actor"]) == {"Kishida government"}
     assert set(charts.chart_rows(kishida)["actor_label"]) == set(kishida["actor"])
+
+
 def test_a_chapter_chart_refuses_the_rows_of_two_chapters():
     other = SCORES.assign(chapter=99, country="Elsewhere")
     with pytest.raises(ValueError, match="one chapter"):
@@ -229,5 +264,8 @@ def test_the_comparison_shows_every_chapter_side_by_side_by_period():
     other = SCORES.assign(chapter=99, country="Elsewhere")
     spec = spec_of(charts.scores_across_chapters(pd.concat([SCORES, other])))
     embedded = embedded_rows(spec)
-    assert {r["chapter_label"] for r in embedded} == {f"Chapter {JAPAN.number}: {JAPAN.country}", "Chapter 99: Elsewhere"}
+    assert {r["chapter_label"] for r in embedded} == {
+        f"Chapter {JAPAN.number}: {JAPAN.country}",
+        "Chapter 99: Elsewhere",
+    }
     assert spec["encoding"]["column"]["field"] == "period"

@@ -12,29 +12,43 @@ def works_of(text: str) -> list[tuple[str, str]]:
     return [(c.work.label, c.pages) for c in parse_text(text).citations]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("emphasis on startups” (METI 2024).", [("METI 2024", "")]),
-    ("unicorns (Ikeda 2018; Kuzina 2018).", [("Ikeda 2018", ""), ("Kuzina 2018", "")]),
-    ("were relatively low (Vogel 2006, 86).", [("Vogel 2006", "86")]),
-    ("in Silicon Valley (Kenney et al. 2002).", [("Kenney et al. 2002", "")]),
-    ("management partners (Rowen and Toyoda 2002).", [("Rowen and Toyoda 2002", "")]),
-    ("(Aoki and Patrick 1994; Dore 2000; Inagami 2001)",
-     [("Aoki and Patrick 1994", ""), ("Dore 2000", ""), ("Inagami 2001", "")]),
-    ("(METI Journal 2020)", [("METI Journal 2020", "")]),
-    ("(Forbes Japan 2018)", [("Forbes Japan 2018", "")]),
-    ("(Mind the Bridge 2020, 12)", [("Mind the Bridge 2020", "12")]),
-    ("(Committee on the History of Japan’s Trade and Industry Policy 2020)",
-     [("Committee on the History of Japan’s Trade and Industry Policy 2020", "")]),
-    ("(Economist 2018c)", [("Economist 2018c", "")]),
-    ("(Nikkei Staff Writers 2023b)", [("Nikkei Staff Writers 2023b", "")]),
-    ("(e.g., see Harris 2016; Fujisaki 2017; X-Hub TOKYO 2017; Osaka Innovation Hub 2020)",
-     [("Harris 2016", ""), ("Fujisaki 2017", ""), ("X-Hub TOKYO 2017", ""), ("Osaka Innovation Hub 2020", "")]),
-    ("by developmental state scholars such as Chalmers Johnson’s (1982) account", [("Johnson 1982", "")]),
-    ("As Kathryn Ibata-Arens (2005, 1) explains", [("Ibata-Arens 2005", "1")]),
-    ("Michael Lynskey and Seiichiro Yonekura (2001, 5) note", [("Lynskey and Yonekura 2001", "5")]),
-    ("Nobuyuki Hata and colleagues (2007, 173) found", [("Hata et al. 2007", "173")]),
-    ("(Russell 2019). CB Insights (2021) shows", [("Russell 2019", ""), ("CB Insights 2021", "")]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("emphasis on startups” (METI 2024).", [("METI 2024", "")]),
+        ("unicorns (Ikeda 2018; Kuzina 2018).", [("Ikeda 2018", ""), ("Kuzina 2018", "")]),
+        ("were relatively low (Vogel 2006, 86).", [("Vogel 2006", "86")]),
+        ("in Silicon Valley (Kenney et al. 2002).", [("Kenney et al. 2002", "")]),
+        ("management partners (Rowen and Toyoda 2002).", [("Rowen and Toyoda 2002", "")]),
+        (
+            "(Aoki and Patrick 1994; Dore 2000; Inagami 2001)",
+            [("Aoki and Patrick 1994", ""), ("Dore 2000", ""), ("Inagami 2001", "")],
+        ),
+        ("(METI Journal 2020)", [("METI Journal 2020", "")]),
+        ("(Forbes Japan 2018)", [("Forbes Japan 2018", "")]),
+        ("(Mind the Bridge 2020, 12)", [("Mind the Bridge 2020", "12")]),
+        (
+            "(Committee on the History of Japan’s Trade and Industry Policy 2020)",
+            [("Committee on the History of Japan’s Trade and Industry Policy 2020", "")],
+        ),
+        ("(Economist 2018c)", [("Economist 2018c", "")]),
+        ("(Nikkei Staff Writers 2023b)", [("Nikkei Staff Writers 2023b", "")]),
+        (
+            "(e.g., see Harris 2016; Fujisaki 2017; X-Hub TOKYO 2017; Osaka Innovation Hub 2020)",
+            [
+                ("Harris 2016", ""),
+                ("Fujisaki 2017", ""),
+                ("X-Hub TOKYO 2017", ""),
+                ("Osaka Innovation Hub 2020", ""),
+            ],
+        ),
+        ("by developmental state scholars such as Chalmers Johnson’s (1982) account", [("Johnson 1982", "")]),
+        ("As Kathryn Ibata-Arens (2005, 1) explains", [("Ibata-Arens 2005", "1")]),
+        ("Michael Lynskey and Seiichiro Yonekura (2001, 5) note", [("Lynskey and Yonekura 2001", "5")]),
+        ("Nobuyuki Hata and colleagues (2007, 173) found", [("Hata et al. 2007", "173")]),
+        ("(Russell 2019). CB Insights (2021) shows", [("Russell 2019", ""), ("CB Insights 2021", "")]),
+    ],
+)
 def test_every_citation_form_the_chapter_uses(text, expected):
     parsed = parse_text(text)
     assert works_of(text) == expected
@@ -43,19 +57,33 @@ def test_every_citation_form_the_chapter_uses(text, expected):
 
 def test_a_citation_span_is_the_text_as_written():
     text = "As Kathryn Ibata-Arens (2005, 1) explains (Vogel 2006, 86; Park 2004)."
-    spans = [text[c.start:c.end] for c in parse_text(text).citations]
+    spans = [text[c.start : c.end] for c in parse_text(text).citations]
     assert spans == ["Kathryn Ibata-Arens (2005, 1)", "Vogel 2006, 86", "Park 2004"]
 
 
 def test_the_authors_interviews_are_listed_apart_from_works():
-    parsed = parse_text("(authors’ interview, Osaka, June 26, 2018) and (author interview, Kobe, June 25, 2018)")
+    parsed = parse_text(
+        "(authors’ interview, Osaka, June 26, 2018) and (author interview, Kobe, June 25, 2018)"
+    )
     assert parsed.works == []
-    assert [(i.place, i.date) for i in parsed.interviews] == [("Osaka", "June 26, 2018"), ("Kobe", "June 25, 2018")]
+    assert [(i.place, i.date) for i in parsed.interviews] == [
+        ("Osaka", "June 26, 2018"),
+        ("Kobe", "June 25, 2018"),
+    ]
     assert all(isinstance(i, Interview) for i in parsed.interviews)
 
 
-@pytest.mark.parametrize("aside", ["(which was privatized in 2007)", "(1948–1990)", "(8.6 years)", "(the Diet)",
-                                   "(e.g., in Belgium)", "(SMRJ)"])
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "(which was privatized in 2007)",
+        "(1948–1990)",
+        "(8.6 years)",
+        "(the Diet)",
+        "(e.g., in Belgium)",
+        "(SMRJ)",
+    ],
+)
 def test_the_authors_asides_are_neither_citations_nor_reported(aside):
     parsed = parse_text(f"a sentence {aside} goes on")
     assert parsed.citations == [] and parsed.unparsed == []
@@ -68,23 +96,47 @@ def test_what_looks_like_a_citation_but_does_not_parse_is_reported(odd):
 
 
 def test_a_reference_list_order():
-    works = [Work(("Vogel",), "2018"), Work(("Aoki",), "2007", et_al=True), Work(("Aoki", "Dore"), "1994"),
-             Work(("Aoki",), "1998"), Work(("Vogel",), "2006"), Work(("Économist",), "2018c")]
+    works = [
+        Work(("Vogel",), "2018"),
+        Work(("Aoki",), "2007", et_al=True),
+        Work(("Aoki", "Dore"), "1994"),
+        Work(("Aoki",), "1998"),
+        Work(("Vogel",), "2006"),
+        Work(("Économist",), "2018c"),
+    ]
     ordered = [w.label for w in sorted(works, key=Work.sort_key)]
-    assert ordered == ["Aoki 1998", "Aoki and Dore 1994", "Aoki et al. 2007", "Économist 2018c",
-                       "Vogel 2006", "Vogel 2018"]
+    assert ordered == [
+        "Aoki 1998",
+        "Aoki and Dore 1994",
+        "Aoki et al. 2007",
+        "Économist 2018c",
+        "Vogel 2006",
+        "Vogel 2018",
+    ]
 
 
 def test_the_audit_names_suffixes_whose_siblings_are_missing():
-    works = [Work(("METI",), "2020b"), Work(("Nikkei Staff Writers",), "2023a"),
-             Work(("Nikkei Staff Writers",), "2023b"), Work(("Economist",), "2018c")]
+    works = [
+        Work(("METI",), "2020b"),
+        Work(("Nikkei Staff Writers",), "2023a"),
+        Work(("Nikkei Staff Writers",), "2023b"),
+        Work(("Economist",), "2018c"),
+    ]
     assert citations.missing_suffix_siblings(works) == [
-        "Economist 2018c is cited but 2018a, 2018b is not", "METI 2020b is cited but 2020a is not"]
+        "Economist 2018c is cited but 2018a, 2018b is not",
+        "METI 2020b is cited but 2020a is not",
+    ]
 
 
 def test_the_audit_names_an_author_spelled_two_ways():
-    works = [Work(("Sumitomo",), "2022"), Work(("Sumitomo Corporation",), "2021"), Work(("METI",), "2024"),
-             Work(("METI Journal",), "2020"), Work(("Ibata-Arens",), "2005"), Work(("Ibata Arens",), "2005")]
+    works = [
+        Work(("Sumitomo",), "2022"),
+        Work(("Sumitomo Corporation",), "2021"),
+        Work(("METI",), "2024"),
+        Work(("METI Journal",), "2020"),
+        Work(("Ibata-Arens",), "2005"),
+        Work(("Ibata Arens",), "2005"),
+    ]
     messages = citations.author_spelling_variants(works)
     assert len(messages) == 2
     assert any("“Sumitomo” / “Sumitomo Corporation”" in m for m in messages)
@@ -119,7 +171,7 @@ def test_the_whole_chapter_parses_and_every_span_is_the_text_itself():
     works = {c.work for _, c in found if isinstance(c.work, Work)}
     assert len(works) > 100  # "well over a hundred works"
     for paragraph, citation in found:
-        assert paragraph.text[citation.start:citation.end] == citation.written
+        assert paragraph.text[citation.start : citation.end] == citation.written
 
 
 def test_the_chapter_audit():
@@ -218,5 +270,7 @@ def test_validate_warns_about_an_evidence_citation_its_paragraph_lacks(capsys, t
         writer.writerows(rows)
     code, err = run_validate(capsys, "--evidence", str(draft))
     assert code == 0
-    assert (f"warning: citations: evidence citation: evidence row {row['id']}: citation 'Yamamura 2003, 7': "
-            "Yamamura 2003 is not cited in the quote's paragraph") in err
+    assert (
+        f"warning: citations: evidence citation: evidence row {row['id']}: citation 'Yamamura 2003, 7': "
+        "Yamamura 2003 is not cited in the quote's paragraph"
+    ) in err

@@ -7,7 +7,6 @@ import io
 import re
 import shutil
 import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -69,70 +68,205 @@ HEADER_LINE = ",".join(HEADER)
 MALFORMED = [
     ("empty file", _text(""), 0, "the file is empty"),
     ("header only", _text(HEADER_LINE + "\n"), 1, "no data rows"),
-    ("semicolon delimiter", _text(";".join(HEADER) + "\n" + ";".join(["x"] * len(HEADER)) + "\n"), 1,
-     "separated by semicolons"),
+    (
+        "semicolon delimiter",
+        _text(";".join(HEADER) + "\n" + ";".join(["x"] * len(HEADER)) + "\n"),
+        1,
+        "separated by semicolons",
+    ),
     ("tab delimiter", _text("\t".join(HEADER) + "\n"), 1, "separated by tabs"),
-    ("stray quote", _text(HEADER_LINE + "\n" + REAL_LINES[1] + "\n" + 'jp-op-99,2,Japan,opening,,,,,,,,,event,a "quoted" title' + ",,,,,,,x,\n"), 3,
-     "stray double quote"),
-    ("unclosed quote", _text(HEADER_LINE + "\n" + REAL_LINES[1] + "\n" + 'jp-op-99,2,Japan,"opening\n'), 3,
-     "never closed"),
+    (
+        "stray quote",
+        _text(
+            HEADER_LINE
+            + "\n"
+            + REAL_LINES[1]
+            + "\n"
+            + 'jp-op-99,2,Japan,opening,,,,,,,,,event,a "quoted" title'
+            + ",,,,,,,x,\n"
+        ),
+        3,
+        "stray double quote",
+    ),
+    (
+        "unclosed quote",
+        _text(HEADER_LINE + "\n" + REAL_LINES[1] + "\n" + 'jp-op-99,2,Japan,"opening\n'),
+        3,
+        "never closed",
+    ),
     ("short row", _text(HEADER_LINE + "\n" + REAL_LINES[1] + "\njp-op-99,2,Japan\n"), 3, "short row"),
     ("long row", _text(HEADER_LINE + "\n" + REAL_LINES[1] + ",extra\n"), 2, "long row"),
     ("missing column", _text(HEADER_LINE.replace(",citation", "") + "\n"), 1, "citation: missing column"),
     ("unknown column", _text(HEADER_LINE + ",colour\n"), 1, "colour: unknown column"),
-    ("non-UTF-8 bytes", _bytes((HEADER_LINE + "\n" + REAL_LINES[1] + "\n").encode() + b"jp-op-99,2,Japan,op\xe9ning\n"), 3,
-     "not UTF-8"),
-    ("duplicate id", _rows(with_change(id=real_rows()[0]["id"])), 3, "id: duplicate id 'jp-op-01': line 2 already has it"),
+    (
+        "non-UTF-8 bytes",
+        _bytes((HEADER_LINE + "\n" + REAL_LINES[1] + "\n").encode() + b"jp-op-99,2,Japan,op\xe9ning\n"),
+        3,
+        "not UTF-8",
+    ),
+    (
+        "duplicate id",
+        _rows(with_change(id=real_rows()[0]["id"])),
+        3,
+        "id: duplicate id 'jp-op-01': line 2 already has it",
+    ),
     ("year out of range", _rows(with_change(year="2150")), 3, "year"),
-    ("year_end before year", _rows(with_change(year="2018", year_end="2010", date_precision="year")), 3, "is before year"),
+    (
+        "year_end before year",
+        _rows(with_change(year="2018", year_end="2010", date_precision="year")),
+        3,
+        "is before year",
+    ),
     ("unit without value", _rows(with_change(value="", unit="percent")), 3, "a unit needs a number"),
     ("value not a number", _rows(with_change(value="twenty", unit="unicorns")), 3, "value"),
     ("unknown section", _rows(with_change(section="economy")), 3, "section"),
     ("unknown dimension", _rows(with_change(dimension="culture")), 3, "dimension"),
-    ("quote not in the chapter", _rows(with_change(quote="Japan invented the startup in 1066.")), 3,
-     "not found verbatim"),
-    ("quote from the edition's own caption", _rows(with_change(quote="The evidence coded from each page of the chapter.")), 3,
-     "not found verbatim"),
-    ("citation not in the paragraph", _rows(with_change(citation="Nobody 1999, 1")), 3, "not in the quote's paragraph"),
-    ("precision without year", _rows(with_change(year="", month="", day="", year_end="", date_precision="year")), 3,
-     "date_precision"),
+    (
+        "quote not in the chapter",
+        _rows(with_change(quote="Japan invented the startup in 1066.")),
+        3,
+        "not found verbatim",
+    ),
+    (
+        "quote from the edition's own caption",
+        _rows(with_change(quote="The evidence coded from each page of the chapter.")),
+        3,
+        "not found verbatim",
+    ),
+    (
+        "citation not in the paragraph",
+        _rows(with_change(citation="Nobody 1999, 1")),
+        3,
+        "not in the quote's paragraph",
+    ),
+    (
+        "precision without year",
+        _rows(with_change(year="", month="", day="", year_end="", date_precision="year")),
+        3,
+        "date_precision",
+    ),
     # issue 12: actors, dates, amounts, one row per fact
-    ("unknown actor id", _rows(with_change(actor_id="nobody-at-all")), 3, "actor_id: row jp-op-02: unknown actor 'nobody-at-all'"),
-    ("actor wording not a form of its actor", _rows(with_change(actor="Seko")), 3, "'Seko' is not one of the forms"),
-    ("actor without actor_id", _rows(with_change(actor_id="")), 3, "actor_id: row jp-op-02: empty, but actor"),
-    ("decade without year_end", _rows(with_change(year="1990", month="", day="", year_end="", date_precision="decade")), 3,
-     "year_end: row jp-op-02: empty, but date_precision is 'decade'"),
-    ("period without year_end", _rows(with_change(year="2000", month="", day="", year_end="", date_precision="approximate")),
-     3, "an approximate period needs its last year"),
-    ("decade not ten years", _rows(with_change(year="1990", month="", day="", year_end="1995", date_precision="decade")), 3,
-     "a decade runs from a year ending in 0"),
-    ("year_end without year", _rows(with_change(year="", month="", day="", year_end="2027", date_precision="")), 3,
-     "year_end: row jp-op-02: 2027 is given but year is empty"),
-    ("open period without year", _rows(with_change(year="", month="", day="", date_precision="", open_ended="true")), 3,
-     "open_ended: row jp-op-02: true, but year is empty"),
-    ("open_ended not true or false", _rows(with_change(open_ended="yes")), 3, "open_ended must be true, false or empty"),
-    ("qualifier not in the list", _rows(with_change(value="3", unit="percent", value_qualifier="roughly")), 3,
-     "value_qualifier: row jp-op-02: 'roughly' is not an allowed value_qualifier"),
-    ("value without qualifier", _rows(with_change(value="3", unit="percent", value_qualifier="")), 3,
-     "say how the text qualifies it"),
-    ("duplicate fact without same_fact_as", _rows(with_repeat()), 5,
-     "same_fact_as: row jp-op-99: same quote, date and title as row 'jp-op-02' (line 3)"),
+    (
+        "unknown actor id",
+        _rows(with_change(actor_id="nobody-at-all")),
+        3,
+        "actor_id: row jp-op-02: unknown actor 'nobody-at-all'",
+    ),
+    (
+        "actor wording not a form of its actor",
+        _rows(with_change(actor="Seko")),
+        3,
+        "'Seko' is not one of the forms",
+    ),
+    (
+        "actor without actor_id",
+        _rows(with_change(actor_id="")),
+        3,
+        "actor_id: row jp-op-02: empty, but actor",
+    ),
+    (
+        "decade without year_end",
+        _rows(with_change(year="1990", month="", day="", year_end="", date_precision="decade")),
+        3,
+        "year_end: row jp-op-02: empty, but date_precision is 'decade'",
+    ),
+    (
+        "period without year_end",
+        _rows(with_change(year="2000", month="", day="", year_end="", date_precision="approximate")),
+        3,
+        "an approximate period needs its last year",
+    ),
+    (
+        "decade not ten years",
+        _rows(with_change(year="1990", month="", day="", year_end="1995", date_precision="decade")),
+        3,
+        "a decade runs from a year ending in 0",
+    ),
+    (
+        "year_end without year",
+        _rows(with_change(year="", month="", day="", year_end="2027", date_precision="")),
+        3,
+        "year_end: row jp-op-02: 2027 is given but year is empty",
+    ),
+    (
+        "open period without year",
+        _rows(with_change(year="", month="", day="", date_precision="", open_ended="true")),
+        3,
+        "open_ended: row jp-op-02: true, but year is empty",
+    ),
+    (
+        "open_ended not true or false",
+        _rows(with_change(open_ended="yes")),
+        3,
+        "open_ended must be true, false or empty",
+    ),
+    (
+        "qualifier not in the list",
+        _rows(with_change(value="3", unit="percent", value_qualifier="roughly")),
+        3,
+        "value_qualifier: row jp-op-02: 'roughly' is not an allowed value_qualifier",
+    ),
+    (
+        "value without qualifier",
+        _rows(with_change(value="3", unit="percent", value_qualifier="")),
+        3,
+        "say how the text qualifies it",
+    ),
+    (
+        "duplicate fact without same_fact_as",
+        _rows(with_repeat()),
+        5,
+        "same_fact_as: row jp-op-99: same quote, date and title as row 'jp-op-02' (line 3)",
+    ),
     ("same_fact_as naming no row", _rows(with_change(same_fact_as="jp-op-98")), 3, "unknown row 'jp-op-98'"),
-    ("same_fact_as naming itself", _rows(with_change(same_fact_as="jp-op-02")), 3, "points to the row itself"),
-    ("same_fact_as naming a repeat", _rows(with_repeat(same_fact_as="jp-op-02") + [{**real_rows()[2], "id": "jp-op-98", "same_fact_as": "jp-op-99"}]),
-     6, "'jp-op-99' (line 5) itself points to 'jp-op-02'"),
+    (
+        "same_fact_as naming itself",
+        _rows(with_change(same_fact_as="jp-op-02")),
+        3,
+        "points to the row itself",
+    ),
+    (
+        "same_fact_as naming a repeat",
+        _rows(
+            with_repeat(same_fact_as="jp-op-02")
+            + [{**real_rows()[2], "id": "jp-op-98", "same_fact_as": "jp-op-99"}]
+        ),
+        6,
+        "'jp-op-99' (line 5) itself points to 'jp-op-02'",
+    ),
     # issue 10: messages a person can act on
-    ("year with a letter", _rows(with_change(year="20I8")), 3,
-     "year: row jp-op-02: year must be a whole number such as 2018, got '20I8'"),
-    ("value with a comma", _rows(with_change(value="1,000", unit="entrepreneurs", value_qualifier="exact")), 3,
-     "value must be a plain number"),
-    ("quote on another section's page", _rows(with_change(section="finance")), 3,
-     "found only in chapters/02-japan/index.md (chapter 2, section 'opening'), not in its own section page "
-     "chapters/02-japan/finance.md"),
-    ("quote with a typo", _rows(with_change(quote=real_rows()[1]["quote"].replace("Trade, and", "Trade and"))), 3,
-     "quote: row jp-op-02: not found verbatim in its section page chapters/02-japan/index.md; the closest passage differs at character"),
-    ("empty line inside the data", _text(HEADER_LINE + "\n" + REAL_LINES[1] + "\n\n" + REAL_LINES[2] + "\n"), 3,
-     "empty line"),
+    (
+        "year with a letter",
+        _rows(with_change(year="20I8")),
+        3,
+        "year: row jp-op-02: year must be a whole number such as 2018, got '20I8'",
+    ),
+    (
+        "value with a comma",
+        _rows(with_change(value="1,000", unit="entrepreneurs", value_qualifier="exact")),
+        3,
+        "value must be a plain number",
+    ),
+    (
+        "quote on another section's page",
+        _rows(with_change(section="finance")),
+        3,
+        "found only in chapters/02-japan/index.md (chapter 2, section 'opening'), "
+        "not in its own section page chapters/02-japan/finance.md",
+    ),
+    (
+        "quote with a typo",
+        _rows(with_change(quote=real_rows()[1]["quote"].replace("Trade, and", "Trade and"))),
+        3,
+        "quote: row jp-op-02: not found verbatim in its section page chapters/02-japan/index.md; "
+        "the closest passage differs at character",
+    ),
+    (
+        "empty line inside the data",
+        _text(HEADER_LINE + "\n" + REAL_LINES[1] + "\n\n" + REAL_LINES[2] + "\n"),
+        3,
+        "empty line",
+    ),
 ]
 
 
@@ -161,7 +295,9 @@ def test_the_real_data_passes():
 def test_make_validate_reports_every_problem_without_a_traceback(tmp_path):
     bad = tmp_path / "bad.csv"
     write_rows(bad, with_change(year="2150", unit="percent", value=""))
-    result = subprocess.run(["make", "-s", "validate", f"EVIDENCE={bad}"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        ["make", "-s", "validate", f"EVIDENCE={bad}"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout
     assert f"{bad}:3: year:" in result.stderr
@@ -179,15 +315,18 @@ def test_a_prose_edit_that_breaks_a_quote_is_caught(tmp_path):
     shutil.copytree(paths.CHAPTERS_DIR, chapters)
     page = chapters / "02-japan" / "employment.md"
     page.write_text(page.read_text(encoding="utf-8").replace("12.5 years", "12.6 years"), encoding="utf-8")
-    tenure = [r for r in csv.DictReader(io.StringIO(paths.EVIDENCE_CSV.read_text(encoding="utf-8")))
-              if "12.5 years" in r["quote"]]
+    tenure = [
+        r
+        for r in csv.DictReader(io.StringIO(paths.EVIDENCE_CSV.read_text(encoding="utf-8")))
+        if "12.5 years" in r["quote"]
+    ]
     assert tenure
     path = tmp_path / "evidence.csv"
     write_rows(path, tenure)
     _, problems = validate_file(path, EVIDENCE_RESOURCE, chapters_dir=chapters)
     messages = [str(p) for p in problems if p.column == "quote"]
     assert len(messages) == len(tenure)
-    for row, message in zip(tenure, messages):
+    for row, message in zip(tenure, messages, strict=True):
         assert f"row {row['id']}: not found verbatim in its section page" in message
         # the first differing character is marked in both the quote and the page
         assert "12.⟦5⟧ years" in message and "12.⟦6⟧ years" in message
@@ -198,12 +337,16 @@ def test_a_prose_edit_that_breaks_a_quote_is_caught(tmp_path):
 def test_a_duplicate_id_is_reported_once(tmp_path):
     path = tmp_path / "evidence.csv"
     write_rows(path, with_change(id=real_rows()[0]["id"]))
-    assert [p for p in problems_of(path) if "duplicate" in p] == [f"{path}:3: id: duplicate id 'jp-op-01': line 2 already has it"]
+    assert [p for p in problems_of(path) if "duplicate" in p] == [
+        f"{path}:3: id: duplicate id 'jp-op-01': line 2 already has it"
+    ]
 
 
 def test_every_message_about_a_row_names_its_id(tmp_path):
     path = tmp_path / "evidence.csv"
-    write_rows(path, with_change(year="2150", value="", unit="percent", actor_id="nobody", quote="Not in the book."))
+    write_rows(
+        path, with_change(year="2150", value="", unit="percent", actor_id="nobody", quote="Not in the book.")
+    )
     problems = problems_of(path)
     assert len(problems) >= 4
     assert all(p.startswith(f"{path}:3: ") and ": row jp-op-02: " in p for p in problems), problems
@@ -218,26 +361,39 @@ def write_actors(path, rows: list[list[str]]) -> None:
 
 def test_an_actor_with_two_types_is_rejected(tmp_path):
     path = tmp_path / "actors.csv"
-    write_actors(path, [["renault", "Renault", "big business", "Renault"],
-                        ["renault", "Renault", "foreign", "Renault SA"]])
+    write_actors(
+        path,
+        [["renault", "Renault", "big business", "Renault"], ["renault", "Renault", "foreign", "Renault SA"]],
+    )
     _, problems = validate_file(path, ACTORS_RESOURCE)
-    assert f"{path}:3: type: row renault: actor 'renault' has two types: 'big business' on line 2 and 'foreign' here; " \
-           "an actor has one type" in [str(p) for p in problems]
+    assert (
+        f"{path}:3: type: row renault: actor 'renault' has two types: 'big business' on line 2 "
+        "and 'foreign' here; an actor has one type" in [str(p) for p in problems]
+    )
 
 
 def test_a_form_naming_two_actors_is_rejected(tmp_path):
     path = tmp_path / "actors.csv"
-    write_actors(path, [["diet", "National Diet", "central government", "Diet"],
-                        ["the-diet", "The Diet", "central government", "the Diet | Diet"]])
+    write_actors(
+        path,
+        [
+            ["diet", "National Diet", "central government", "Diet"],
+            ["the-diet", "The Diet", "central government", "the Diet | Diet"],
+        ],
+    )
     _, problems = validate_file(path, ACTORS_RESOURCE)
-    assert any(str(p).startswith(f"{path}:3: forms: ") and "'Diet' is already a form of 'diet' (line 2)" in str(p)
-               for p in problems), problems
+    assert any(
+        str(p).startswith(f"{path}:3: forms: ") and "'Diet' is already a form of 'diet' (line 2)" in str(p)
+        for p in problems
+    ), problems
 
 
 def test_make_validate_names_an_unknown_actor(tmp_path):
     bad = tmp_path / "bad.csv"
     write_rows(bad, with_change(actor_id="nobody-at-all"))
-    result = subprocess.run(["make", "-s", "validate", f"EVIDENCE={bad}"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        ["make", "-s", "validate", f"EVIDENCE={bad}"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode != 0
     assert f"{bad}:3: actor_id: row jp-op-02: unknown actor 'nobody-at-all'" in result.stderr
 
@@ -245,8 +401,13 @@ def test_make_validate_names_an_unknown_actor(tmp_path):
 # --- issue 12: the real data says what it means ---------------------------------------------
 
 EVERY_ROW = evidence.load_evidence(every_row=True)
-REPEATED_FACTS = {"jp-fs-28": "jp-op-02", "jp-fs-29": "jp-op-03", "jp-sp-18": "jp-fin-50", "jp-cc-03": "jp-ant-21",
-                  "jp-fin-22": "jp-fs-38"}
+REPEATED_FACTS = {
+    "jp-fs-28": "jp-op-02",
+    "jp-fs-29": "jp-op-03",
+    "jp-sp-18": "jp-fin-50",
+    "jp-cc-03": "jp-ant-21",
+    "jp-fin-22": "jp-fs-38",
+}
 
 
 def row(row_id: str) -> dict:
@@ -266,8 +427,10 @@ def test_each_actor_has_one_type_and_each_text_form_one_actor():
     forms = [form for cell in actors["forms"] for form in cell.split(" | ")]
     assert len(forms) == len(set(forms))
     assert set(EVERY_ROW["actor"].dropna()) <= set(forms)
-    assert {row("jp-fin-11")["actor_type"], row("jp-fs-34")["actor_type"]} == {"bank or financial institution",
-                                                                               "central government"}
+    assert {row("jp-fin-11")["actor_type"], row("jp-fs-34")["actor_type"]} == {
+        "bank or financial institution",
+        "central government",
+    }
     assert row("jp-emp-24")["actor_type"] != "academia or media"
     assert row("jp-fin-33")["actor_type"] == "big business"
 
@@ -287,15 +450,20 @@ def test_no_period_lacks_year_end_and_open_periods_are_coded_one_way():
     assert EVERY_ROW[EVERY_ROW["year_end"].notna()]["year"].notna().all()
     since_the_1990s = EVERY_ROW[EVERY_ROW["quote"].str.contains("since the 1990s")]
     assert len(since_the_1990s) == 3
-    assert {(r["year"], r["year_end"], r["date_precision"], r["open_ended"])
-            for r in since_the_1990s.to_dict("records")} == {(1990, 1999, "decade", True)}
+    assert {
+        (r["year"], r["year_end"], r["date_precision"], r["open_ended"])
+        for r in since_the_1990s.to_dict("records")
+    } == {(1990, 1999, "decade", True)}
 
 
 def test_approximate_amounts_are_qualified_and_stated_magnitudes_recorded():
     assert (row("jp-emp-05")["value"], row("jp-emp-05")["value_qualifier"]) == (2, "just over")
     assert (row("jp-emp-06")["value"], row("jp-emp-06")["value_qualifier"]) == (5, "nearly")
     assert row("jp-fin-50")["value_qualifier"] == "order of magnitude" and row("jp-fin-50")["value"] == 1e7
-    assert row("jp-emp-38")["value_qualifier"] == "order of magnitude" and row("jp-emp-38")["unit"] == "entrepreneurs"
+    assert (
+        row("jp-emp-38")["value_qualifier"] == "order of magnitude"
+        and row("jp-emp-38")["unit"] == "entrepreneurs"
+    )
     valued = EVERY_ROW[EVERY_ROW["value"].notna()]
     assert valued["value_qualifier"].notna().all()
 
@@ -324,6 +492,7 @@ def test_an_unknown_section_is_an_error():
 
 # --- property-based: random input never produces a traceback --------------------------------
 
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=600))
 def test_random_bytes_never_raise(tmp_path, data):
@@ -349,6 +518,7 @@ def test_random_rows_never_raise(tmp_path, rows):
 
 # --- coverage of the chapter's facts -----------------------------------------------------------
 
+
 def test_the_evidence_covers_the_chapters_quantitative_facts():
     rows = evidence.load_evidence()
     assert len(rows) >= 150
@@ -372,11 +542,23 @@ def test_the_evidence_covers_the_chapters_quantitative_facts():
     assert stated(20, "unicorns") and stated(100, "unicorns")
 
 
-@pytest.mark.parametrize("title_part,year", [
-    ("J-Startup", 2018), ("Mothers", 1999), ("JASDAQ", 2000), ("Angel Tax", 1997), ("Limited Partnership Act", 1997),
-    ("SBIR", 1999), ("Venture Plaza", 1995), ("Cool Japan", 2013), ("Startup Visa", 2015), ("Re-Challenge", 2008),
-    ("insolvency", 1999), ("Japan Venture Awards", 2000),
-])
+@pytest.mark.parametrize(
+    "title_part,year",
+    [
+        ("J-Startup", 2018),
+        ("Mothers", 1999),
+        ("JASDAQ", 2000),
+        ("Angel Tax", 1997),
+        ("Limited Partnership Act", 1997),
+        ("SBIR", 1999),
+        ("Venture Plaza", 1995),
+        ("Cool Japan", 2013),
+        ("Startup Visa", 2015),
+        ("Re-Challenge", 2008),
+        ("insolvency", 1999),
+        ("Japan Venture Awards", 2000),
+    ],
+)
 def test_founding_years_of_programs_and_laws(title_part, year):
     rows = evidence.load_evidence()
     match = rows[rows["title"].str.contains(title_part, case=False, regex=False)]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import csv
 
-from startup_capitalism import paths
 from test_browser import browser, site_url, visit  # noqa: F401 (pytest fixtures)
+
+from startup_capitalism import paths
 
 EXPLORER = "book/evidence-explorer"
 
@@ -102,8 +103,11 @@ def test_a_works_cited_link_to_a_row_finds_it_in_the_explorer(browser, site_url)
 def test_a_filter_pane_narrows_the_table_to_one_section(browser, site_url):  # noqa: F811
     page, context = open_explorer(browser, site_url)
     try:
-        finance = sum(1 for row in csv.DictReader(paths.EVIDENCE_CSV.open(encoding="utf-8"))
-                      if row["section"] == "finance")
+        finance = sum(
+            1
+            for row in csv.DictReader(paths.EVIDENCE_CSV.open(encoding="utf-8"))
+            if row["section"] == "finance"
+        )
         page.locator("button.dtsp-showAll").click()
         pane = page.locator("div.dtsp-searchPane", has=page.locator("input[placeholder='section']"))
         pane.locator("tr", has_text="finance").first.click()

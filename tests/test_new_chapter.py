@@ -33,8 +33,16 @@ SENTENCE_END = re.compile(r"(?<=[.?!”])\s+(?=[A-Z“(])")
 
 def scratch_copy(destination: Path) -> Path:
     """The repository's files (tracked, or new and not ignored) copied to `destination`."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
-                            capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = ROOT / name
         if source.is_file():
@@ -50,15 +58,28 @@ def in_copy(copy: Path) -> dict:
 
 
 def run_make_chapter(copy: Path, manuscript: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "--no-print-directory", "chapter", f"MANUSCRIPT={manuscript}",
-                           f"VENV={Path(sys.executable).parent.parent}"],
-                          cwd=copy, env=in_copy(copy), capture_output=True, text=True)
+    return subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "chapter",
+            f"MANUSCRIPT={manuscript}",
+            f"VENV={Path(sys.executable).parent.parent}",
+        ],
+        cwd=copy,
+        env=in_copy(copy),
+        capture_output=True,
+        text=True,
+    )
 
 
 def snapshot(copy: Path) -> dict[str, str]:
     """Every file of the copy (build output aside) and its hash: what an import may change."""
-    return {str(path.relative_to(copy)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(copy.rglob("*")) if path.is_file() and "_build" not in path.parts}
+    return {
+        str(path.relative_to(copy)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(copy.rglob("*"))
+        if path.is_file() and "_build" not in path.parts
+    }
 
 
 def normalise(text: str) -> str:
@@ -66,6 +87,7 @@ def normalise(text: str) -> str:
 
 
 # --- the import alone (no build) -------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
@@ -81,12 +103,28 @@ def imported(tmp_path_factory):
 def test_the_import_writes_the_chapter_its_notebooks_and_its_manuscript(imported):
     copy, before, _ = imported
     added = sorted(set(snapshot(copy)) - set(before))
-    pages = ["index", "antecedents", "thematic-analysis", "firm-size", "employment", "finance", "innovation",
-             "social-purpose", "a-synthetic-interlude", "continuity-and-change", "changes", "works-cited"]
-    notebooks = [name for name in pages if name not in ("index", "thematic-analysis", "changes", "works-cited")]
-    assert added == sorted([f"chapters/09-testland/{name}.md" for name in pages]
-                           + [f"notebooks/09-testland/{name}.md" for name in ["opening", *notebooks]]
-                           + ["sources/manuscript/chapter-09-testland.txt"])
+    pages = [
+        "index",
+        "antecedents",
+        "thematic-analysis",
+        "firm-size",
+        "employment",
+        "finance",
+        "innovation",
+        "social-purpose",
+        "a-synthetic-interlude",
+        "continuity-and-change",
+        "changes",
+        "works-cited",
+    ]
+    notebooks = [
+        name for name in pages if name not in ("index", "thematic-analysis", "changes", "works-cited")
+    ]
+    assert added == sorted(
+        [f"chapters/09-testland/{name}.md" for name in pages]
+        + [f"notebooks/09-testland/{name}.md" for name in ["opening", *notebooks]]
+        + ["sources/manuscript/chapter-09-testland.txt"]
+    )
     assert (copy / "sources/manuscript/chapter-09-testland.txt").read_bytes() == FIXTURE.read_bytes()
     changed = sorted(name for name in before if snapshot(copy).get(name) != before[name])
     assert changed == ["_toc-pdf.yml", "_toc.yml", "data/datapackage.json"]
@@ -96,7 +134,11 @@ def test_the_chapter_is_declared_once_in_its_opening_page(imported):
     copy, _, _ = imported
     declared = chapters.chapter(9, copy / "chapters")
     assert (declared.title, declared.country, declared.slug, declared.manuscript) == (
-        "Testland", "Testland", "testland", "sources/manuscript/chapter-09-testland.txt")
+        "Testland",
+        "Testland",
+        "testland",
+        "sources/manuscript/chapter-09-testland.txt",
+    )
 
 
 def test_the_pages_add_markup_only(imported):
@@ -112,14 +154,19 @@ def test_the_pages_add_markup_only(imported):
         for note in page.footnotes():
             assert f"[^{note}]: Note {note} of the chapter. Its text is in the print edition" in text
     continuity = (copy / "chapters/09-testland/continuity-and-change.md").read_text(encoding="utf-8")
-    assert "```{glued-figure} fig-9-1-scores\n:doc: ../../notebooks/09-testland/continuity-and-change.md\n" in continuity
+    assert (
+        "```{glued-figure} fig-9-1-scores\n:doc: ../../notebooks/09-testland/continuity-and-change.md\n"
+        in continuity
+    )
     notebook = (copy / "notebooks/09-testland/continuity-and-change.md").read_text(encoding="utf-8")
     assert 'glue("fig-9-1-scores", figure' in notebook
     assert 'evidence.section_rows(rows, 9, "continuity-and-change")' in notebook
     assert (copy / "chapters/09-testland/changes.md").read_text(encoding="utf-8") == (
-        "(ch09-changes)=\n# Changes since the received manuscript\n\n```{manuscript-changes}\n```\n")
+        "(ch09-changes)=\n# Changes since the received manuscript\n\n```{manuscript-changes}\n```\n"
+    )
     assert (copy / "chapters/09-testland/works-cited.md").read_text(encoding="utf-8") == (
-        "(ch09-works-cited)=\n# Works cited\n\n```{works-cited}\n```\n")
+        "(ch09-works-cited)=\n# Works cited\n\n```{works-cited}\n```\n"
+    )
 
 
 def test_the_tocs_and_the_data_package_match_the_declared_chapters():
@@ -131,8 +178,12 @@ def test_the_import_registers_the_chapter(imported):
     assert registry.registration_problems(copy) == []
     site, _ = registry.read_toc(copy / "_toc.yml")
     captions = [part["caption"] for part in site["parts"]]
-    assert captions[:4] == ["Chapter 2: Japan", "Chapter 2: evidence notebooks",
-                            "Chapter 9: Testland", "Chapter 9: evidence notebooks"]
+    assert captions[:4] == [
+        "Chapter 2: Japan",
+        "Chapter 2: evidence notebooks",
+        "Chapter 9: Testland",
+        "Chapter 9: evidence notebooks",
+    ]
     package = json.loads((copy / "data" / "datapackage.json").read_text(encoding="utf-8"))
     fields = {field["name"]: field for field in package["resources"][0]["schema"]["fields"]}
     assert "Testland" in fields["country"]["constraints"]["enum"]
@@ -158,6 +209,7 @@ def test_re_importing_japan_is_refused(imported):
 
 # --- bad manuscripts -------------------------------------------------------------------------
 
+
 def fixture_with(old: str, new: str) -> bytes:
     text = FIXTURE.read_text(encoding="utf-8")
     assert old in text
@@ -165,17 +217,32 @@ def fixture_with(old: str, new: str) -> bytes:
 
 
 BAD_MANUSCRIPTS = {
-    "no Chapter N first line": (fixture_with("Chapter 9 Testland\n", "Testland, a chapter\n"), 1,
-                                'the first line must be "Chapter N Country"'),
-    "a number already taken": (fixture_with("Chapter 9 Testland\n", "Chapter 2 Testland\n"), 1,
-                               "chapter 2 exists already (chapters/02-japan)"),
-    "footnote digits out of sequence": (fixture_with("(Example 2020, 12).2 ", "(Example 2020, 12).3 "), 5,
-                                        "footnote 3 out of sequence: expected footnote 2 here"),
-    "a FIGURE line of another chapter": (fixture_with("FIGURE 9.1.", "FIGURE 8.1."), 21,
-                                         "FIGURE 8.1 in chapter 9: a figure of this chapter is numbered 9.k"),
+    "no Chapter N first line": (
+        fixture_with("Chapter 9 Testland\n", "Testland, a chapter\n"),
+        1,
+        'the first line must be "Chapter N Country"',
+    ),
+    "a number already taken": (
+        fixture_with("Chapter 9 Testland\n", "Chapter 2 Testland\n"),
+        1,
+        "chapter 2 exists already (chapters/02-japan)",
+    ),
+    "footnote digits out of sequence": (
+        fixture_with("(Example 2020, 12).2 ", "(Example 2020, 12).3 "),
+        5,
+        "footnote 3 out of sequence: expected footnote 2 here",
+    ),
+    "a FIGURE line of another chapter": (
+        fixture_with("FIGURE 9.1.", "FIGURE 8.1."),
+        21,
+        "FIGURE 8.1 in chapter 9: a figure of this chapter is numbered 9.k",
+    ),
     "an empty file": (b"", 1, "the file is empty"),
-    "not UTF-8": (FIXTURE.read_bytes().replace(b"A second synthetic", b"A second synth\xe9tic", 1), 3,
-                  "not UTF-8: byte 0xe9 at column 15"),
+    "not UTF-8": (
+        FIXTURE.read_bytes().replace(b"A second synthetic", b"A second synth\xe9tic", 1),
+        3,
+        "not UTF-8: byte 0xe9 at column 15",
+    ),
 }
 
 
@@ -199,8 +266,13 @@ def test_a_bad_manuscript_is_refused_with_file_line_and_reason_and_leaves_nothin
 
 
 def test_make_chapter_without_a_manuscript_says_how_to_use_it(pristine):
-    result = subprocess.run(["make", "--no-print-directory", "chapter"], cwd=pristine, env=in_copy(pristine),
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "chapter"],
+        cwd=pristine,
+        env=in_copy(pristine),
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "usage: make chapter MANUSCRIPT=path/to/chapter.txt" in result.stderr
 
@@ -234,6 +306,7 @@ def test_a_failure_while_moving_into_place_undoes_the_moves_made(tmp_path, monke
 
 # --- the book with the new chapter, built strictly -------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def built_with_fixture(built_book, tmp_path_factory):
     """A scratch copy with the fixture imported, its rows and scores appended, a table slot added
@@ -245,11 +318,21 @@ def built_with_fixture(built_book, tmp_path_factory):
         with (copy / data.relative_to(paths.ROOT)).open("a", encoding="utf-8") as appended:
             appended.write(fragment.read_text(encoding="utf-8"))
     antecedents = copy / "chapters" / "09-testland" / "antecedents.md"
-    antecedents.write_text(antecedents.read_text(encoding="utf-8").replace(
-        "\n\n[^2]:", "\n\n```{glued-table} antecedents-rows\n:doc: ../../notebooks/09-testland/antecedents.md\n"
-        ":name: tbl-ch09-antecedents-rows\n\nThe evidence rows of the test section.\n```\n\n[^2]:"), encoding="utf-8")
-    build = subprocess.run([sys.executable, str(copy / "tools" / "build_book.py"), "book"], cwd=copy,
-                           env=in_copy(copy), capture_output=True, text=True)
+    antecedents.write_text(
+        antecedents.read_text(encoding="utf-8").replace(
+            "\n\n[^2]:",
+            "\n\n```{glued-table} antecedents-rows\n:doc: ../../notebooks/09-testland/antecedents.md\n"
+            ":name: tbl-ch09-antecedents-rows\n\nThe evidence rows of the test section.\n```\n\n[^2]:",
+        ),
+        encoding="utf-8",
+    )
+    build = subprocess.run(
+        [sys.executable, str(copy / "tools" / "build_book.py"), "book"],
+        cwd=copy,
+        env=in_copy(copy),
+        capture_output=True,
+        text=True,
+    )
     return copy, build, built_book
 
 
@@ -305,7 +388,10 @@ def japan_pages(site: Path) -> dict[str, tuple[str, list[str]]]:
     pages = {}
     for docname in registry.chapter_pages(ROOT, chapters.chapter(2)):
         main = article(site, docname)
-        charts = [re.sub(r"chart-[0-9a-f]+", "chart-id", script.extract().get_text()) for script in main.select("script")]
+        charts = [
+            re.sub(r"chart-[0-9a-f]+", "chart-id", script.extract().get_text())
+            for script in main.select("script")
+        ]
         pages[docname] = (normalise(main.get_text(" ")), charts)
     return pages
 
@@ -323,5 +409,7 @@ def test_no_row_of_the_new_chapter_is_in_a_japan_chart(built_with_fixture):
     rows = [line.split(",", 1)[0] for line in FIXTURE_ROWS.read_text(encoding="utf-8").splitlines()]
     for docname in registry.chapter_pages(ROOT, chapters.chapter(2)):
         html = (site / f"{docname}.html").read_text(encoding="utf-8")
-        leaked = [row for row in rows if row in html] + (["Testland fixture"] if "Testland fixture" in html else [])
+        leaked = [row for row in rows if row in html] + (
+            ["Testland fixture"] if "Testland fixture" in html else []
+        )
         assert not leaked, f"{docname} shows the fixture's rows {leaked}"

@@ -37,8 +37,12 @@ def test_a_failing_cell_is_reported_with_its_notebook_and_cell():
     probe = probe_dir / "failing.md"
     probe.write_text(FAILING_NOTEBOOK, encoding="utf-8")
     try:
-        result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                                 str(probe.relative_to(ROOT))], cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(probe.relative_to(ROOT))],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
     finally:
         probe.unlink()
     output = result.stdout + result.stderr
@@ -49,15 +53,20 @@ def test_a_failing_cell_is_reported_with_its_notebook_and_cell():
 
 
 def test_every_notebook_is_collected_from_markdown():
-    result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "notebooks"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "notebooks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     notebooks = {line.split("::")[0] for line in result.stdout.splitlines() if "::Cell" in line}
     assert notebooks == {p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").rglob("*.md")}
 
 
 def test_make_reproduce_compares_every_notebook_with_the_build(built_book):
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "reproduce.py")], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "reproduce.py")], cwd=ROOT, capture_output=True, text=True
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
     assert "every output matches the published build" in output

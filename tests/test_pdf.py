@@ -1,4 +1,5 @@
-"""The PDF edition (the whole book's PDF): every heading, caption and chart in it, fonts embedded, nothing raw."""
+"""The PDF edition (the whole book's PDF): every heading, caption and chart in it, fonts embedded,
+nothing raw."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import shutil
 import subprocess
 
 import pytest
+from test_prose import HEADINGS, normalise
 
 from conftest import chapter_docnames
-from test_prose import HEADINGS, normalise
 
 FIGURE_CAPTION = "Analyzing Japan’s institutional evolution: antecedents to startup capitalism"
 
@@ -33,8 +34,11 @@ def test_every_heading_and_caption_is_in_the_pdf(built_book, pdf_text):
     for heading in HEADINGS:
         assert normalise(heading) in text, heading
     assert "Figure 2.1: " + normalise(FIGURE_CAPTION) in text
-    captions = [normalise(c.get_text(" ")) for name in chapter_docnames()
-                for c in built_book.page(name).select("figure figcaption .caption-number")]
+    captions = [
+        normalise(c.get_text(" "))
+        for name in chapter_docnames()
+        for c in built_book.page(name).select("figure figcaption .caption-number")
+    ]
     for number in captions:
         assert number.strip() + ":" in text
 

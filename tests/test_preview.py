@@ -21,7 +21,9 @@ def load_tool(name: str):
 def scratch_book(built_book, tmp_path_factory):
     """A copy with the execution cache of the real build, so the preview executes nothing."""
     copy = tmp_path_factory.mktemp("preview") / "book"
-    ignore = shutil.ignore_patterns(".venv", ".git", ".pytest_cache", ".hypothesis", "work-pdf", "html", "pdf", "*.egg-info")
+    ignore = shutil.ignore_patterns(
+        ".venv", ".git", ".pytest_cache", ".hypothesis", "work-pdf", "html", "pdf", "*.egg-info"
+    )
     shutil.copytree(ROOT, copy, ignore=ignore)
     return copy
 

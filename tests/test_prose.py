@@ -31,13 +31,19 @@ def squeeze(text: str) -> str:
 
 
 def chapter_docnames_of(chapter) -> list[str]:
-    return [page.relative_to(ROOT).with_suffix("").as_posix()
-            for page in manuscript_changes.chapter_pages(chapter, ROOT)]
+    return [
+        page.relative_to(ROOT).with_suffix("").as_posix()
+        for page in manuscript_changes.chapter_pages(chapter, ROOT)
+    ]
 
 
 # the chapters' headings, for test_pdf
-HEADINGS = [text for chapter in CHAPTERS for page in manuscript_changes.chapter_pages(chapter, ROOT)
-            for _, text in manuscript_changes.page_paragraphs(page.read_text(encoding="utf-8"))[:1]]
+HEADINGS = [
+    text
+    for chapter in CHAPTERS
+    for page in manuscript_changes.chapter_pages(chapter, ROOT)
+    for _, text in manuscript_changes.page_paragraphs(page.read_text(encoding="utf-8"))[:1]
+]
 
 
 def site_text(built_book, chapter) -> str:
@@ -79,8 +85,12 @@ def pdf_texts(built_book) -> dict[str, str]:
 
 
 def heading_lines(chapter) -> set[str]:
-    return {line.lstrip("#").strip() for page in manuscript_changes.chapter_pages(chapter, ROOT)
-            for line in page.read_text(encoding="utf-8").splitlines() if line.startswith("#")}
+    return {
+        line.lstrip("#").strip()
+        for page in manuscript_changes.chapter_pages(chapter, ROOT)
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    }
 
 
 def pdf_reading_text(raw: str, running_heads: set[str]) -> str:
@@ -91,9 +101,16 @@ def pdf_reading_text(raw: str, running_heads: set[str]) -> str:
     kept = []
     for line in raw.splitlines():
         stripped = line.strip()
-        if (re.fullmatch(r"\d+|[ivx]+", stripped) or "executable edition" in stripped or stripped in running_heads
-                or re.fullmatch(r"\d+ Note \d+ of the chapter.*|.*print edition.*|.*not reproduced here\.?", stripped)
-                or re.fullmatch(r"(.{3,60}) \d+|\d+ (.{3,60})", stripped) and not stripped.endswith(".")):
+        if (
+            re.fullmatch(r"\d+|[ivx]+", stripped)
+            or "executable edition" in stripped
+            or stripped in running_heads
+            or re.fullmatch(
+                r"\d+ Note \d+ of the chapter.*|.*print edition.*|.*not reproduced here\.?", stripped
+            )
+            or re.fullmatch(r"(.{3,60}) \d+|\d+ (.{3,60})", stripped)
+            and not stripped.endswith(".")
+        ):
             continue
         kept.append(line)
     return "\n".join(kept)
@@ -115,7 +132,10 @@ def test_every_sentence_of_the_pages_is_in_the_site_in_order(built_book, chapter
     sentences = manuscript_changes.page_sentences(chapter, ROOT)
     assert len(sentences) > 10, f"{chapter.folder}: no prose found on the chapter's pages"
     missing = missing_in_order(sentences, site_text(built_book, chapter), normalise)
-    print(f"{chapter.dirname}: {len(sentences) - len(missing)} of {len(sentences)} sentences in the site, in order")
+    print(
+        f"{chapter.dirname}: {len(sentences) - len(missing)} of {len(sentences)} "
+        "sentences in the site, in order"
+    )
     assert not missing, "not in the site (or out of order):\n" + "\n".join(missing[:20])
 
 
@@ -126,11 +146,16 @@ def test_every_sentence_of_the_pages_is_in_the_pdf_in_order(built_book, pdf_text
     text = squeeze(pdf_reading_text(pdf_texts[chapter.dirname], headings))
     # floats (exhibits, tables) may land inside a sentence, at the top of the next page
     for caption in float_captions(built_book, chapter):
-        if not any(squeeze(sentence.text) in squeeze(caption) for sentence in sentences):  # not the authors' figure
+        if not any(
+            squeeze(sentence.text) in squeeze(caption) for sentence in sentences
+        ):  # not the authors' figure
             text = text.replace(squeeze(caption), "")
     text = re.sub(r"(Exhibit|Figure|Table)\d+\.\d+:", "", text)
     missing = missing_in_order(sentences, text, squeeze)
-    print(f"{chapter.dirname}: {len(sentences) - len(missing)} of {len(sentences)} sentences in the PDF, in order")
+    print(
+        f"{chapter.dirname}: {len(sentences) - len(missing)} of {len(sentences)} "
+        "sentences in the PDF, in order"
+    )
     assert not missing, "not in the PDF (or out of order):\n" + "\n".join(missing[:20])
 
 
@@ -138,10 +163,15 @@ def test_every_sentence_of_the_pages_is_in_the_pdf_in_order(built_book, pdf_text
 def test_each_heading_of_the_pages_is_a_heading_of_the_site(built_book, chapter):
     for page in manuscript_changes.chapter_pages(chapter, ROOT):
         docname = page.relative_to(ROOT).with_suffix("").as_posix()
-        headings = [normalise(h.get_text(" ").replace("#", "")) for h in built_book.page(docname).find("main").find_all(["h1", "h2", "h3"])]
+        headings = [
+            normalise(h.get_text(" ").replace("#", ""))
+            for h in built_book.page(docname).find("main").find_all(["h1", "h2", "h3"])
+        ]
         for line in page.read_text(encoding="utf-8").splitlines():
             if line.startswith("#"):
-                assert normalise(line.lstrip("#")) in headings, f"{docname}.md: heading {line!r} not in the site"
+                assert normalise(line.lstrip("#")) in headings, (
+                    f"{docname}.md: heading {line!r} not in the site"
+                )
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.dirname)
@@ -149,8 +179,9 @@ def test_every_page_has_a_label_of_its_chapter(chapter):
     for page in sorted(chapter.folder.glob("*.md")):
         lines = page.read_text(encoding="utf-8").split("\n---\n", 1)[-1].strip().splitlines()
         assert lines and re.fullmatch(rf"\({chapter.label_prefix}-[a-z0-9-]+\)=", lines[0]), (
-            f"{page.relative_to(ROOT)}: a page starts with its label, e.g. `({chapter.label_prefix}-{page.stem})=` "
-            "on the line before its heading")
+            f"{page.relative_to(ROOT)}: a page starts with its label, "
+            f"e.g. `({chapter.label_prefix}-{page.stem})=` on the line before its heading"
+        )
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.dirname)
@@ -159,7 +190,9 @@ def test_each_footnote_reference_has_a_definition_that_renders(built_book, chapt
         text = page.read_text(encoding="utf-8")
         references = set(re.findall(r"\[\^([\w-]+)\](?!:)", text))
         definitions = set(re.findall(r"^\[\^([\w-]+)\]:", text, flags=re.M))
-        assert references == definitions, f"{page.relative_to(ROOT)}: footnotes without definitions: {references ^ definitions}"
+        assert references == definitions, (
+            f"{page.relative_to(ROOT)}: footnotes without definitions: {references ^ definitions}"
+        )
         docname = page.relative_to(ROOT).with_suffix("").as_posix()
         assert len(built_book.page(docname).select("a.footnote-reference")) >= len(references)
 
@@ -180,22 +213,32 @@ def test_the_changes_page_agrees_with_the_comparison(built_book, chapter):
 
 # --- the comparison itself, on small texts --------------------------------------------------
 
+
 def test_import_markup_is_not_a_change():
-    page = ("---\nchapter: {}\n---\n\n(ch09-x)=\n# Heading\n\nOne sentence.[^1] Two sentences (A 2020).\n\n"
-            "```{glued-figure} key\n:kind: exhibit\n\nThe edition's caption.\n```\n\n"
-            "```{glued-figure} fig\n:kind: figure\n\nThe authors' caption\n\nThe edition's legend.\n```\n\n"
-            "[^1]: Note 1 of the chapter.\n")
-    sentences = [text for _, paragraph in manuscript_changes.page_paragraphs(page)
-                 for text in manuscript_changes.sentences_of(paragraph)]
+    page = (
+        "---\nchapter: {}\n---\n\n(ch09-x)=\n# Heading\n\nOne sentence.[^1] Two sentences (A 2020).\n\n"
+        "```{glued-figure} key\n:kind: exhibit\n\nThe edition's caption.\n```\n\n"
+        "```{glued-figure} fig\n:kind: figure\n\nThe authors' caption\n\nThe edition's legend.\n```\n\n"
+        "[^1]: Note 1 of the chapter.\n"
+    )
+    sentences = [
+        text
+        for _, paragraph in manuscript_changes.page_paragraphs(page)
+        for text in manuscript_changes.sentences_of(paragraph)
+    ]
     assert sentences == ["Heading", "One sentence.", "Two sentences (A 2020).", "The authors' caption"]
-    manuscript = manuscript_changes.drop_footnote_digits(["Heading", "One sentence.1 Two sentences (A 2020)."])
+    manuscript = manuscript_changes.drop_footnote_digits(
+        ["Heading", "One sentence.1 Two sentences (A 2020)."]
+    )
     assert manuscript == ["Heading", "One sentence. Two sentences (A 2020)."]
 
 
 def test_an_edit_an_addition_and_a_removal_are_told_apart():
     old = ["Kept one.", "The cat sat on the mat.", "Dropped entirely here.", "Kept two."]
-    new = [manuscript_changes.PageSentence("p", 1, text) for text in
-           ["Kept one.", "The cat sat on a mat.", "Kept two.", "Brand new words."]]
+    new = [
+        manuscript_changes.PageSentence("p", 1, text)
+        for text in ["Kept one.", "The cat sat on a mat.", "Kept two.", "Brand new words."]
+    ]
     changes = manuscript_changes.compare(old, new)
     assert [(c.kind, c.old, c.new) for c in changes] == [
         ("edited", "The cat sat on the mat.", "The cat sat on a mat."),
@@ -203,4 +246,8 @@ def test_an_edit_an_addition_and_a_removal_are_told_apart():
         ("added", None, "Brand new words."),
     ]
     assert manuscript_changes.word_diff("The cat sat on the mat.", "The cat sat on a mat.") == [
-        ("same", "The cat sat on"), ("removed", "the"), ("added", "a"), ("same", "mat.")]
+        ("same", "The cat sat on"),
+        ("removed", "the"),
+        ("added", "a"),
+        ("same", "mat."),
+    ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from conftest import chapter_docnames
-
 from startup_capitalism.chapters import all_chapters
 
 EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//""")
@@ -47,25 +46,34 @@ def test_no_page_loads_anything_from_a_third_party(built_book):
     for html in built_book.site.rglob("*.html"):
         text = html.read_text(encoding="utf-8")
         for match in EXTERNAL.finditer(text):
-            context = text[max(0, match.start() - 10): match.end() + 60]
+            context = text[max(0, match.start() - 10) : match.end() + 60]
             # plain links a reader may follow are fine; scripts, styles and images are not
-            assert not re.search(r"<(script|link|img|iframe)\b[^>]*$", text[max(0, match.start() - 300): match.start()]), \
-                f"{html.relative_to(built_book.site)} loads {context!r}"
+            assert not re.search(
+                r"<(script|link|img|iframe)\b[^>]*$", text[max(0, match.start() - 300) : match.start()]
+            ), f"{html.relative_to(built_book.site)} loads {context!r}"
 
 
 def test_the_vega_bundle_is_served_by_the_site(built_book):
     bundle = built_book.site / "_static" / "vega-offline.js"
     assert bundle.is_file() and bundle.stat().st_size > 500_000
+
     def loads_bundle(docname):
-        return any("vega-offline.js" in (script.get("src") or "") for script in built_book.page(docname).find_all("script"))
+        return any(
+            "vega-offline.js" in (script.get("src") or "")
+            for script in built_book.page(docname).find_all("script")
+        )
 
     first = all_chapters()[0]
-    assert loads_bundle(f"chapters/{first.dirname}/finance") and loads_bundle(f"notebooks/{first.dirname}/finance")
+    assert loads_bundle(f"chapters/{first.dirname}/finance") and loads_bundle(
+        f"notebooks/{first.dirname}/finance"
+    )
     assert not loads_bundle("appendix/codebook"), "a page without charts need not load Vega"
 
 
 def test_chart_ids_are_deterministic(built_book):
-    ids = [chart["id"] for name in chapter_docnames() for chart in built_book.page(name).select(".startup-chart")]
+    ids = [
+        chart["id"] for name in chapter_docnames() for chart in built_book.page(name).select(".startup-chart")
+    ]
     assert all(re.fullmatch(r"chart-[0-9a-f]{12}", chart_id) for chart_id in ids)
     assert len(ids) == len(set(ids))
 

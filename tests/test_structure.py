@@ -40,13 +40,19 @@ def test_no_page_or_notebook_is_left_out_of_the_toc():
     """Chapter pages belong in the site's TOC and the PDF's; notebooks in the site's only."""
     site, pdf = toc_files("_toc.yml"), toc_files("_toc-pdf.yml")
     problems = []
-    for folder, tocs in (("chapters", {"_toc.yml": site, "_toc-pdf.yml": pdf}), ("notebooks", {"_toc.yml": site}), ("book", {"_toc.yml": site})):
+    for folder, tocs in (
+        ("chapters", {"_toc.yml": site, "_toc-pdf.yml": pdf}),
+        ("notebooks", {"_toc.yml": site}),
+        ("book", {"_toc.yml": site}),
+    ):
         for page in sorted((ROOT / folder).rglob("*.md")):
             docname = page.relative_to(ROOT).with_suffix("").as_posix()
             absent = [name for name, listed in tocs.items() if docname not in listed]
             if absent:
-                problems.append(f"{page.relative_to(ROOT)} is in no table of contents: add `- file: {docname}` "
-                                f"to {' and '.join(absent)} (next to its chapter's other pages)")
+                problems.append(
+                    f"{page.relative_to(ROOT)} is in no table of contents: add `- file: {docname}` "
+                    f"to {' and '.join(absent)} (next to its chapter's other pages)"
+                )
     assert not problems, "\n".join(problems)
 
 
@@ -62,13 +68,17 @@ def test_one_notebook_per_chapter_page_with_prose(chapter):
         notebook = chapter.notebooks_folder / f"{name}.md"
         if not notebook.is_file():
             problems.append(
-                f"{page.relative_to(ROOT)} has prose but no evidence notebook: add {notebook.relative_to(ROOT)} "
+                f"{page.relative_to(ROOT)} has prose but no evidence notebook: "
+                f"add {notebook.relative_to(ROOT)} "
                 f"(copy one in {chapter.notebooks_folder.relative_to(ROOT)}/ and change its section name; "
-                "see CONTRIBUTING.md, 'Add a section') and list it in _toc.yml")
+                "see CONTRIBUTING.md, 'Add a section') and list it in _toc.yml"
+            )
     for notebook in sorted(chapter.notebooks_folder.glob("*.md")):
         page = chapter.page_for_section(notebook.stem)
         if not page.is_file():
-            problems.append(f"{notebook.relative_to(ROOT)} has no chapter page: {page.relative_to(ROOT)} is missing")
+            problems.append(
+                f"{notebook.relative_to(ROOT)} has no chapter page: {page.relative_to(ROOT)} is missing"
+            )
     assert not problems, "\n".join(problems)
 
 
@@ -79,7 +89,11 @@ def test_strict_build_reports_no_warning(built_book):
 
 
 def caption_numbers(built_book, docnames: list[str], selector: str = "span.caption-number") -> list[str]:
-    return [number.get_text().strip() for docname in docnames for number in built_book.page(docname).select(selector)]
+    return [
+        number.get_text().strip()
+        for docname in docnames
+        for number in built_book.page(docname).select(selector)
+    ]
 
 
 def test_each_chapter_numbers_its_figures_exhibits_and_tables_by_its_own_number(built_book):

@@ -19,16 +19,22 @@ def prose_docnames():
 def test_every_authors_paragraph_has_its_anchor(built_book):
     for docname in prose_docnames():
         page = built_book.page(docname)
-        expected = [p.anchor for p in paragraphs.page_paragraphs(CHAPTER.folder.parent.parent / f"{docname}.md")]
+        expected = [
+            p.anchor for p in paragraphs.page_paragraphs(CHAPTER.folder.parent.parent / f"{docname}.md")
+        ]
         assert [p["id"] for p in page.select("p.authors-paragraph")] == expected, docname
 
 
 def test_citation_links_leave_every_paragraph_verbatim(built_book):
-    """The paragraph as the reader sees it (links and all) is the source paragraph, character for character."""
+    """The paragraph as the reader sees it (links and all) is the source paragraph,
+    character for character."""
     linked = 0
     for docname in prose_docnames():
         page = built_book.page(docname)
-        source = {p.anchor: p.text for p in paragraphs.page_paragraphs(CHAPTER.folder.parent.parent / f"{docname}.md")}
+        source = {
+            p.anchor: p.text
+            for p in paragraphs.page_paragraphs(CHAPTER.folder.parent.parent / f"{docname}.md")
+        }
         for shown in page.select("p.authors-paragraph"):
             text = " ".join(FOOTNOTE_MARK.sub("", shown.get_text()).split())
             assert text == source[shown["id"]], f"{docname}#{shown['id']}"
@@ -52,11 +58,18 @@ def test_a_work_cited_four_times_shows_four_links_each_to_its_paragraph(built_bo
 
 def test_each_work_is_listed_once_in_reference_list_order(built_book):
     page = built_book.page(WORKS_CITED)
-    works = [li["id"] for li in page.select("ul.works-cited li.works-cited-entry") if li["id"].startswith("work-")]
+    works = [
+        li["id"] for li in page.select("ul.works-cited li.works-cited-entry") if li["id"].startswith("work-")
+    ]
     assert len(works) == len(set(works)) > 100
     labels = [page.find(id=w).strong.get_text() for w in works]
-    assert labels.index("Aoki and Dore 1994") < labels.index("Aoki and Patrick 1994") \
-        < labels.index("Aoki et al. 1998") < labels.index("Aoki et al. 2007") < labels.index("Callon 1995")
+    assert (
+        labels.index("Aoki and Dore 1994")
+        < labels.index("Aoki and Patrick 1994")
+        < labels.index("Aoki et al. 1998")
+        < labels.index("Aoki et al. 2007")
+        < labels.index("Callon 1995")
+    )
     interviews = [li["id"] for li in page.select("li.works-cited-entry") if li["id"].startswith("interview-")]
     assert len(interviews) == 2
 
@@ -87,5 +100,7 @@ def test_the_explorer_embeds_every_row_and_links_to_paragraphs(built_book):
     ids = re.findall(r"^(jp-[a-z]+-\d+),", rows, flags=re.M)
     assert ids and all(f"row-{row_id}" in html for row_id in ids)
     # DataTables is itables' bundle served by the site itself, not from another server
-    assert "from '../_static/dt_bundle.js'" in html and (built_book.site / "_static" / "dt_bundle.js").is_file()
+    assert (
+        "from '../_static/dt_bundle.js'" in html and (built_book.site / "_static" / "dt_bundle.js").is_file()
+    )
     assert not re.search(r'(src|href)="(https?:)?//[^"]*\.(js|css)', html)

@@ -33,7 +33,7 @@ def attached_citations(quote: str, paragraph: str) -> list[str]:
     found = citations_in(quote)
     start = paragraph.find(quote)
     if start >= 0:
-        after = paragraph[start + len(quote):]
+        after = paragraph[start + len(quote) :]
         following = PARENTHETICAL.match(after, CITATION_GAP.match(after).end())
         if following:
             found.append(following.group(1))
@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
             in_paragraph = citations_in(paragraph)
             narrative = row["citation"] and row["citation"] in row["quote"]  # "As Vogel (2018) explains"
             suspect = (row["citation"] and not narrative and row["citation"] not in attached) or (
-                not row["citation"] and attached)
+                not row["citation"] and attached
+            )
             if suspect or arguments.all:
                 flagged += bool(suspect)
                 print(f"{row['id']}: citation {row['citation']!r}")

@@ -24,7 +24,11 @@ PROSE_PAGE = FIRST_CHAPTER.page_for_section(FIRST_CHAPTER.sections()[-1])
 def size(path: Path) -> str:
     if not path.exists():
         return "absent"
-    total = path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    total = (
+        path.stat().st_size
+        if path.is_file()
+        else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    )
     return f"{total / 1e6:.1f} MB"
 
 
@@ -50,7 +54,8 @@ def main() -> None:
 
     figures["make preview: save to reloaded page in Chromium"] = save_and_wait_for_reload(ROOT)["seconds"]
     figures["every notebook in a fresh kernel (nbval)"] = timed(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "notebooks"])
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "notebooks"]
+    )
     figures["site and PDF again (restores the published PDF)"] = timed(build + ["book"])
     print(f"{'what':<52} {'seconds':>8}")
     for what, seconds in figures.items():
@@ -61,7 +66,10 @@ def main() -> None:
         ("Python environment (.venv)", ROOT / ".venv"),
         ("site (_build/html)", ROOT / "_build" / "html"),
         ("PDFs, the book's and one per chapter (_build/pdf)", ROOT / "_build" / "pdf"),
-        ("offline Vega bundle (_static/vega-offline.js)", ROOT / "_build" / "html" / "_static" / "vega-offline.js"),
+        (
+            "offline Vega bundle (_static/vega-offline.js)",
+            ROOT / "_build" / "html" / "_static" / "vega-offline.js",
+        ),
         ("execution cache (_build/.jupyter_cache)", ROOT / "_build" / ".jupyter_cache"),
     ):
         print(f"{what:<52} {size(path):>10}")

@@ -26,8 +26,9 @@ import sys
 import time
 from pathlib import Path
 
-from startup_capitalism.sphinxext.pdfs import BOOK_PDF, pdf_names, tex_name
 import checksums  # tools/checksums.py: pinned dates, SHA256SUMS
+
+from startup_capitalism.sphinxext.pdfs import BOOK_PDF, pdf_names, tex_name
 
 ROOT = Path(__file__).resolve().parent.parent
 # one work folder per builder: the PDF uses its own table of contents (_toc-pdf.yml)
@@ -40,7 +41,9 @@ JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 STRICT = ["-n", "-W", "--keep-going"]
 # what a person must read in a stage's output: Sphinx's located warnings and errors, the
 # exception line of a failing cell, the validator's `file:line: ...` problems
-PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL|SEVERE):|^\S+\.(csv|md|yml|json):\d+: |^\w*(Error|Exception): ")
+PROBLEM = re.compile(
+    r"(WARNING|ERROR|CRITICAL|SEVERE):|^\S+\.(csv|md|yml|json):\d+: |^\w*(Error|Exception): "
+)
 EXECUTING = re.compile(r"^(\S+\.md): Executing notebook")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 NOISE = re.compile(r"running over TCP without encryption|Connection file .* is not readable")
@@ -62,8 +65,15 @@ def run(command: list[str], log_name: str) -> tuple[int, list[str], Path]:
     log = LOGS / f"{log_name}.log"
     problems: list[str] = []
     with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   text=True, errors="replace", bufsize=1)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            bufsize=1,
+        )
         for line in process.stdout:
             line = ANSI.sub("", line)
             out.write(line)
@@ -80,7 +90,7 @@ def run(command: list[str], log_name: str) -> tuple[int, list[str], Path]:
 # what to do about Sphinx's messages that do not say it themselves
 HINTS = {
     "document isn't included in any toctree": "add `- file: {docname}` to _toc.yml (and to _toc-pdf.yml "
-                                              "for a chapter page), next to its chapter's other pages",
+    "for a chapter page), next to its chapter's other pages",
     "Glue reference": "the notebook named in `:doc:` glues no such key: check the key's spelling",
 }
 # Sphinx's status text ("checking consistency... ") can share a line with a warning
@@ -91,7 +101,10 @@ def report(problems: list[str]) -> None:
     for problem in problems:
         problem = STATUS_PREFIX.sub("", shorten_path(problem))
         docname = problem.split(":")[0].rsplit(".", 1)[0]
-        hint = next((f"\n    -> {what.format(docname=docname)}" for cause, what in HINTS.items() if cause in problem), "")
+        hint = next(
+            (f"\n    -> {what.format(docname=docname)}" for cause, what in HINTS.items() if cause in problem),
+            "",
+        )
         print(f"  {problem}{hint}", file=sys.stderr, flush=True)
 
 
@@ -108,8 +121,18 @@ def validate() -> None:
 
 
 def jupyter_book(builder: str) -> None:
-    command = [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(WORK[builder]),
-               "--toc", str(TOC[builder]), "--builder", builder, *STRICT]
+    command = [
+        str(JUPYTER_BOOK),
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(WORK[builder]),
+        "--toc",
+        str(TOC[builder]),
+        "--builder",
+        builder,
+        *STRICT,
+    ]
     returncode, problems, log = run(command, builder)
     report(problems)
     if returncode != 0 or problems:
@@ -134,7 +157,9 @@ def report_latex_errors() -> None:
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
         for number, line in enumerate(lines):
             if line.startswith("!"):
-                context = next((l for l in lines[number + 1: number + 12] if l.startswith("l.")), "")
+                context = next(
+                    (later for later in lines[number + 1 : number + 12] if later.startswith("l.")), ""
+                )
                 print(f"{log.relative_to(ROOT)}: LaTeX: {line[1:].strip()} {context}", file=sys.stderr)
 
 
@@ -148,8 +173,11 @@ def fail(message: str, log: Path | None = None) -> None:
     print(f"build_book: {message}", file=sys.stderr)
     if log is not None:
         print(f"build_book: full log: {log.relative_to(ROOT)}", file=sys.stderr)
-    print(f"build_book: nothing published; {SITE.relative_to(ROOT)} and {PDF_DIR.relative_to(ROOT)} "
-          "were removed so that no stale output is taken for this build", file=sys.stderr)
+    print(
+        f"build_book: nothing published; {SITE.relative_to(ROOT)} and {PDF_DIR.relative_to(ROOT)} "
+        "were removed so that no stale output is taken for this build",
+        file=sys.stderr,
+    )
     sys.exit(1)
 
 
@@ -174,7 +202,10 @@ def publish(with_pdf: bool) -> None:
     shutil.rmtree(SITE, ignore_errors=True)
     staging.rename(SITE)
     checksums.write_all(SITE, PDF_DIR if with_pdf else None)
-    print(f"    site: {SITE.relative_to(ROOT)}/index.html" + (f"; PDFs: {PDF_DIR.relative_to(ROOT)}/{BOOK_PDF} and one per chapter" if with_pdf else ""))
+    print(
+        f"    site: {SITE.relative_to(ROOT)}/index.html"
+        + (f"; PDFs: {PDF_DIR.relative_to(ROOT)}/{BOOK_PDF} and one per chapter" if with_pdf else "")
+    )
 
 
 def main(target: str) -> None:

@@ -58,18 +58,32 @@ def uv() -> str:
     beside = Path(sys.executable).with_name("uv")
     found = str(beside) if beside.is_file() else shutil.which("uv")
     if found is None:
-        sys.exit("lockfile: uv is not installed: run `make deps` (it installs uv from the lock) "
-                 "or `pip install uv`")
+        sys.exit(
+            "lockfile: uv is not installed: run `make deps` (it installs uv from the lock) "
+            "or `pip install uv`"
+        )
     return found
 
 
 def compile_lock(requirements: Path = REQUIREMENTS, lock: Path = LOCK) -> None:
-    command = [uv(), "pip", "compile", "--no-config", "--generate-hashes",
-               "--python-version", PYTHON_VERSION, "--custom-compile-command", "make lock",
-               str(requirements.relative_to(lock.parent))]
+    command = [
+        uv(),
+        "pip",
+        "compile",
+        "--no-config",
+        "--generate-hashes",
+        "--python-version",
+        PYTHON_VERSION,
+        "--custom-compile-command",
+        "make lock",
+        str(requirements.relative_to(lock.parent)),
+    ]
     # no index or find-links from the machine's environment either (see the docstring)
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("UV_INDEX", "UV_EXTRA_INDEX", "UV_FIND_LINKS", "PIP_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("UV_INDEX", "UV_EXTRA_INDEX", "UV_FIND_LINKS", "PIP_"))
+    }
     result = subprocess.run(command, cwd=lock.parent, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         sys.stderr.write(result.stderr)
@@ -91,8 +105,11 @@ def main(argv: list[str]) -> int:
     if argv == ["check"]:
         problem = staleness()
         if problem:
-            print(f"lockfile: {problem}.\nlockfile: run `make lock` to resolve {REQUIREMENTS.name} "
-                  f"again, then commit both files.", file=sys.stderr)
+            print(
+                f"lockfile: {problem}.\nlockfile: run `make lock` to resolve {REQUIREMENTS.name} "
+                f"again, then commit both files.",
+                file=sys.stderr,
+            )
             return 1
         return 0
     print(__doc__, file=sys.stderr)

@@ -38,8 +38,16 @@ import yaml
 from startup_capitalism import paths, registry
 from startup_capitalism.chapters import BACK_MATTER_PAGES, OPENING_PAGE, Chapter, ChapterError, all_chapters
 from startup_capitalism.manuscript import (
-    OPENING_SECTION, STANDARD_SECTIONS, THEMATIC_ANALYSIS, THEMATIC_SECTIONS, Figure, Manuscript, ManuscriptError, Page,
-    read_manuscript, read_opening,
+    OPENING_SECTION,
+    STANDARD_SECTIONS,
+    THEMATIC_ANALYSIS,
+    THEMATIC_SECTIONS,
+    Figure,
+    Manuscript,
+    ManuscriptError,
+    Page,
+    read_manuscript,
+    read_opening,
 )
 
 ROOT = paths.ROOT
@@ -107,9 +115,13 @@ def figure_key(figure: Figure) -> str:
 
 
 def declaration(manuscript: Manuscript) -> Chapter:
-    return Chapter(number=manuscript.number, title=manuscript.title, country=manuscript.title,
-                   slug=manuscript.slug,
-                   manuscript=str(MANUSCRIPTS / f"chapter-{manuscript.number:02d}-{manuscript.slug}.txt"))
+    return Chapter(
+        number=manuscript.number,
+        title=manuscript.title,
+        country=manuscript.title,
+        slug=manuscript.slug,
+        manuscript=str(MANUSCRIPTS / f"chapter-{manuscript.number:02d}-{manuscript.slug}.txt"),
+    )
 
 
 def page_file(page: Page) -> str:
@@ -122,7 +134,7 @@ def thematic_pages(manuscript: Manuscript) -> list[Page]:
     if THEMATIC_ANALYSIS not in sections:
         return []
     following = []
-    for page in manuscript.pages[sections.index(THEMATIC_ANALYSIS) + 1:]:
+    for page in manuscript.pages[sections.index(THEMATIC_ANALYSIS) + 1 :]:
         if page.section not in THEMATIC_SECTIONS:
             break
         following.append(page)
@@ -130,8 +142,15 @@ def thematic_pages(manuscript: Manuscript) -> list[Page]:
 
 
 def front_matter(chapter: Chapter) -> str:
-    declared = {"chapter": {"number": chapter.number, "title": chapter.title, "country": chapter.country,
-                            "slug": chapter.slug, "manuscript": chapter.manuscript}}
+    declared = {
+        "chapter": {
+            "number": chapter.number,
+            "title": chapter.title,
+            "country": chapter.country,
+            "slug": chapter.slug,
+            "manuscript": chapter.manuscript,
+        }
+    }
     return "---\n" + yaml.safe_dump(declared, sort_keys=False, allow_unicode=True) + "---\n\n"
 
 
@@ -140,8 +159,15 @@ def render_page(chapter: Chapter, manuscript: Manuscript, page: Page) -> str:
     blocks = [f"({prefix}-{page.section})=\n# {page.heading}"]
     for block in page.blocks:
         if isinstance(block, Figure):
-            blocks.append(FIGURE_SLOT.format(key=figure_key(block), dirname=chapter.dirname, section=page.section,
-                                             label=block.number.replace(".", "-"), caption=block.caption))
+            blocks.append(
+                FIGURE_SLOT.format(
+                    key=figure_key(block),
+                    dirname=chapter.dirname,
+                    section=page.section,
+                    label=block.number.replace(".", "-"),
+                    caption=block.caption,
+                )
+            )
         else:
             blocks.append(block)
     if page.section == THEMATIC_ANALYSIS and not page.blocks:
@@ -160,7 +186,7 @@ def render_back_matter(chapter: Chapter, name: str) -> str:
 
 
 def notebook_title(page: Page) -> str:
-    """"the opening", "firm size" for the standard sections (as the first notebooks say); other
+    """ "the opening", "firm size" for the standard sections (as the first notebooks say); other
     pages by their heading."""
     if page.section in (OPENING_SECTION, "antecedents"):
         return f"the {page.section}"
@@ -179,8 +205,10 @@ def render_notebook(chapter: Chapter, page: Page) -> str:
         ROWS_CELL.format(section=page.section),
     ]
     for figure in page.figures:
-        cells.append(f"The authors' **Figure {figure.number}**, rebuilt from this chapter's scores in "
-                     "`data/scores.csv`, each score with the sentence of the chapter that states it.")
+        cells.append(
+            f"The authors' **Figure {figure.number}**, rebuilt from this chapter's scores in "
+            "`data/scores.csv`, each score with the sentence of the chapter that states it."
+        )
         cells.append(FIGURE_CELL.format(key=figure_key(figure)))
     return NOTEBOOK_HEADER + "\n" + "\n\n".join(cells) + "\n"
 
@@ -196,7 +224,9 @@ def toc_sections(chapter: Chapter, manuscript: Manuscript) -> list[dict]:
             entries[-1].setdefault("sections", []).append(entry)
         else:
             entries.append(entry)
-    return entries + [{"file": registry.docname(paths.CHAPTERS_DIR.name, chapter, name)} for name in BACK_MATTER_PAGES]
+    return entries + [
+        {"file": registry.docname(paths.CHAPTERS_DIR.name, chapter, name)} for name in BACK_MATTER_PAGES
+    ]
 
 
 def check_number_is_free(manuscript_path: Path, root: Path) -> None:
@@ -204,18 +234,26 @@ def check_number_is_free(manuscript_path: Path, root: Path) -> None:
     first_line, number, _ = read_opening(manuscript_path)
     taken = {existing.number: existing for existing in all_chapters(root / paths.CHAPTERS_DIR.name)}
     if number in taken:
-        raise ManuscriptError(manuscript_path, first_line,
-                              f"chapter {number} exists already (chapters/{taken[number].dirname}); "
-                              "a chapter is imported once, then edited in its pages")
+        raise ManuscriptError(
+            manuscript_path,
+            first_line,
+            f"chapter {number} exists already (chapters/{taken[number].dirname}); "
+            "a chapter is imported once, then edited in its pages",
+        )
 
 
 def check_new(manuscript: Manuscript, chapter: Chapter, root: Path) -> None:
     """Refuse a chapter whose folders or manuscript copy exist already."""
     first_line = manuscript.pages[0].line
-    for existing in (Path(paths.CHAPTERS_DIR.name) / chapter.dirname, Path(paths.NOTEBOOKS_DIR.name) / chapter.dirname,
-                     Path(chapter.manuscript)):
+    for existing in (
+        Path(paths.CHAPTERS_DIR.name) / chapter.dirname,
+        Path(paths.NOTEBOOKS_DIR.name) / chapter.dirname,
+        Path(chapter.manuscript),
+    ):
         if (root / existing).exists():
-            raise ManuscriptError(manuscript.path, first_line, f"{existing} exists already; nothing was imported")
+            raise ManuscriptError(
+                manuscript.path, first_line, f"{existing} exists already; nothing was imported"
+            )
 
 
 def stage(manuscript: Manuscript, root: Path, staging: Path) -> dict[Path, Path]:
@@ -229,7 +267,9 @@ def stage(manuscript: Manuscript, root: Path, staging: Path) -> dict[Path, Path]
     for page in manuscript.pages:
         (pages_dir / page_file(page)).write_text(render_page(chapter, manuscript, page), encoding="utf-8")
         if page.has_prose:
-            (notebooks_dir / f"{page.section}.md").write_text(render_notebook(chapter, page), encoding="utf-8")
+            (notebooks_dir / f"{page.section}.md").write_text(
+                render_notebook(chapter, page), encoding="utf-8"
+            )
     for name in BACK_MATTER_PAGES:
         (pages_dir / f"{name}.md").write_text(render_back_matter(chapter, name), encoding="utf-8")
     copy = staging / "manuscript.txt"
@@ -240,12 +280,18 @@ def stage(manuscript: Manuscript, root: Path, staging: Path) -> dict[Path, Path]
     site, site_header = registry.read_toc(root / registry.SITE_TOC)
     pdf, pdf_header = registry.read_toc(root / registry.PDF_TOC)
     (staging / registry.SITE_TOC).write_text(
-        registry.dump_toc(registry.site_toc_with(site, chapter, sections, notebooks), site_header), encoding="utf-8")
+        registry.dump_toc(registry.site_toc_with(site, chapter, sections, notebooks), site_header),
+        encoding="utf-8",
+    )
     (staging / registry.PDF_TOC).write_text(
-        registry.dump_toc(registry.pdf_toc_with(pdf, chapter, sections), pdf_header), encoding="utf-8")
+        registry.dump_toc(registry.pdf_toc_with(pdf, chapter, sections), pdf_header), encoding="utf-8"
+    )
     datapackage = root / paths.DATA_DIR.name / paths.DATAPACKAGE.name
-    package = registry.datapackage_with(json.loads(datapackage.read_text(encoding="utf-8")),
-                                        [*all_chapters(root / paths.CHAPTERS_DIR.name), chapter], notebooks)
+    package = registry.datapackage_with(
+        json.loads(datapackage.read_text(encoding="utf-8")),
+        [*all_chapters(root / paths.CHAPTERS_DIR.name), chapter],
+        notebooks,
+    )
     (staging / "datapackage.json").write_text(registry.dump_datapackage(package), encoding="utf-8")
     return {
         pages_dir: root / paths.CHAPTERS_DIR.name / chapter.dirname,
@@ -305,11 +351,14 @@ def main() -> int:
         print(error, file=sys.stderr)
         print("new_chapter: nothing was imported", file=sys.stderr)
         return 1
-    print(f"imported {chapter.heading} into chapters/{chapter.dirname} and notebooks/{chapter.dirname}; "
-          f"registered it in {registry.SITE_TOC}, {registry.PDF_TOC} and data/datapackage.json; "
-          f"copied the manuscript to {chapter.manuscript}")
-    print("next: add its evidence rows to data/evidence.csv and its scores to data/scores.csv, "
-          "then `make book`")
+    print(
+        f"imported {chapter.heading} into chapters/{chapter.dirname} and notebooks/{chapter.dirname}; "
+        f"registered it in {registry.SITE_TOC}, {registry.PDF_TOC} and data/datapackage.json; "
+        f"copied the manuscript to {chapter.manuscript}"
+    )
+    print(
+        "next: add its evidence rows to data/evidence.csv and its scores to data/scores.csv, then `make book`"
+    )
     return 0
 
 

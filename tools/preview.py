@@ -9,7 +9,8 @@ re-reads only that page (and its chapter's changes page) without starting jupyte
 save under notebooks/, data/ or src/ starts a fresh builder, which re-executes what changed (the
 package and the execution cache's key are read when a builder starts). Each served page carries a
 small script (served from here, nothing from a third party) that polls `/__preview__` and reloads
-the page after each build, with a red banner naming the first problem while the last build has one. Ctrl-C stops it.
+the page after each build, with a red banner naming the first problem while the last build has
+one. Ctrl-C stops it.
 
 The preview has its own work folder (`_build/work-preview`): it never touches `_build/html`, and
 its non-strict runs never hide a warning from a strict `make html`.
@@ -51,10 +52,14 @@ RELOAD_SCRIPT = b"""<script>
         banner = document.createElement("div");
         banner.id = "preview-failed";
         banner.setAttribute("role", "alert");
-        banner.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:9999;padding:.5em 1em;background:#b00020;color:#fff;font:14px sans-serif";
+        banner.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:9999;" +
+          "padding:.5em 1em;background:#b00020;color:#fff;font:14px sans-serif";
         document.body.appendChild(banner);
       }
-      if (banner) { banner.textContent = s.failed ? "Preview build: a problem (see the terminal): " + s.failed : ""; banner.hidden = !s.failed; }
+      if (banner) {
+        banner.textContent = s.failed ? "Preview build: a problem (see the terminal): " + s.failed : "";
+        banner.hidden = !s.failed;
+      }
     }).catch(function () {}).finally(function () { setTimeout(check, 250); });
   }
   check();
@@ -66,6 +71,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 # --- the builder process -------------------------------------------------------------------------
+
 
 class Problems(io.TextIOBase):
     """Sphinx's warning stream: each problem printed once, paths relative to the book."""
@@ -97,15 +103,29 @@ def builder() -> None:
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-    config, _ = get_final_config(user_yaml=ROOT / "_config.yml", cli_config={"external_toc_path": "_toc.yml", "latex_individualpages": False},
-                                 sourcedir=ROOT, use_external_toc=True)
+    config, _ = get_final_config(
+        user_yaml=ROOT / "_config.yml",
+        cli_config={"external_toc_path": "_toc.yml", "latex_individualpages": False},
+        sourcedir=ROOT,
+        use_external_toc=True,
+    )
     problems = Problems()
     with contextlib.ExitStack() as stack:
         stack.enter_context(patch_docutils(None))
         stack.enter_context(docutils_namespace())
-        app = Sphinx(srcdir=ROOT, confdir=None, outdir=SITE, doctreedir=WORK / ".doctrees", buildername="html",
-                     confoverrides=config, status=Status(), warning=problems, freshenv=False,
-                     warningiserror=False, keep_going=True)
+        app = Sphinx(
+            srcdir=ROOT,
+            confdir=None,
+            outdir=SITE,
+            doctreedir=WORK / ".doctrees",
+            buildername="html",
+            confoverrides=config,
+            status=Status(),
+            warning=problems,
+            freshenv=False,
+            warningiserror=False,
+            keep_going=True,
+        )
         while True:
             problems.count = 0
             try:
@@ -121,6 +141,7 @@ def builder() -> None:
 
 # --- the server and the watcher ------------------------------------------------------------------
 
+
 class State:
     build = 0
     failed = ""
@@ -135,7 +156,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if path.is_dir():
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
-            self.send(path.read_bytes().replace(b"</body>", RELOAD_SCRIPT + b"</body>", 1), "text/html; charset=utf-8")
+            self.send(
+                path.read_bytes().replace(b"</body>", RELOAD_SCRIPT + b"</body>", 1),
+                "text/html; charset=utf-8",
+            )
             return
         super().do_GET()
 
@@ -159,8 +183,14 @@ class Builder:
 
     def start(self) -> None:
         self.stop()
-        self.process = subprocess.Popen([sys.executable, __file__, "--builder"], cwd=ROOT, text=True,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--builder"],
+            cwd=ROOT,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         self.wait()
 
     def rebuild(self) -> None:
@@ -211,13 +241,22 @@ def main() -> None:
     print("==> preview: first build (not strict; notebooks from the execution cache)", flush=True)
     books = Builder()
     books.start()
-    server = ThreadingHTTPServer(("127.0.0.1", arguments.port), functools.partial(PreviewHandler, directory=str(SITE)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", arguments.port), functools.partial(PreviewHandler, directory=str(SITE))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"preview: serving http://127.0.0.1:{arguments.port} ; watching chapters/ notebooks/ data/ src/ "
-          "(Ctrl-C to stop)", flush=True)
+    print(
+        f"preview: serving http://127.0.0.1:{arguments.port} ; watching chapters/ notebooks/ data/ src/ "
+        "(Ctrl-C to stop)",
+        flush=True,
+    )
     try:
-        for changes in watch(*WATCHED, debounce=300, step=20,
-                             watch_filter=lambda change, path: path.endswith((".md", ".csv", ".json", ".py", ".yml"))):
+        for changes in watch(
+            *WATCHED,
+            debounce=300,
+            step=20,
+            watch_filter=lambda change, path: path.endswith((".md", ".csv", ".json", ".py", ".yml")),
+        ):
             changed = sorted({Path(path) for _, path in changes})
             print("preview: saved " + ", ".join(p.relative_to(ROOT).as_posix() for p in changed), flush=True)
             if all(PROSE in path.parents for path in changed):

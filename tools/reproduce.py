@@ -60,9 +60,18 @@ def main() -> int:
     tally = Tally()
     started = time.monotonic()
     code = pytest.main(
-        ["-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval-sanitize.cfg"),
-         "-o", "addopts=", *map(str, NOTEBOOKS)],
+        [
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(ROOT / "tests" / "nbval-sanitize.cfg"),
+            "-o",
+            "addopts=",
+            *map(str, NOTEBOOKS),
+        ],
         plugins=[tally],
     )
     print(f"==> [3/3] comparison ({time.monotonic() - started:.1f} s in all)")
@@ -74,8 +83,10 @@ def main() -> int:
         name = path.relative_to(ROOT).as_posix()
         failed = tally.failed.get(name, [])
         mismatches += len(failed)
-        print(f"{name:<44} {tally.cells.get(name, 0):>5} {outputs_compared(path):>8} {len(failed):>10} "
-              f"{tally.seconds.get(name, 0.0):>8.1f}")
+        print(
+            f"{name:<44} {tally.cells.get(name, 0):>5} {outputs_compared(path):>8} {len(failed):>10} "
+            f"{tally.seconds.get(name, 0.0):>8.1f}"
+        )
         for cell in failed:
             print(f"    mismatch or error: {cell}")
     print("-" * len(header))

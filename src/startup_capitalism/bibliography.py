@@ -124,4 +124,7 @@ def setup(app: Sphinx) -> None:
 def rendered_bibliography(directive, reference_list: ReferenceList, keys: list[str]) -> list[nodes.Node]:
     """The entries rendered by sphinxcontrib-bibtex, under a heading, for a works-cited page."""
     heading = "The authors' reference list"
-    return [nodes.rubric(heading, heading), *directive.parse_text_to_nodes(reference_list.bibliography_source(keys))]
+    return [
+        nodes.rubric(heading, heading),
+        *directive.parse_text_to_nodes(reference_list.bibliography_source(keys)),
+    ]

@@ -82,8 +82,11 @@ class Chapter:
 
     def sections(self) -> list[str]:
         """The sections that have a page of prose in this chapter's folder (the opening first)."""
-        names = sorted(page.stem for page in self.folder.glob("*.md")
-                       if page.name != OPENING_PAGE and page.stem not in BACK_MATTER_PAGES)
+        names = sorted(
+            page.stem
+            for page in self.folder.glob("*.md")
+            if page.name != OPENING_PAGE and page.stem not in BACK_MATTER_PAGES
+        )
         return [OPENING_SECTION, *names]
 
 
@@ -101,17 +104,25 @@ def chapter_from_page(page: Path) -> Chapter:
     """The chapter an opening page declares; a located error when the declaration is incomplete."""
     declared = read_front_matter(page).get("chapter")
     if not isinstance(declared, dict):
-        raise ChapterError(f"{page}:1: the opening page must declare `chapter:` in its front matter "
-                           f"({', '.join(DECLARED_KEYS)})")
+        raise ChapterError(
+            f"{page}:1: the opening page must declare `chapter:` in its front matter "
+            f"({', '.join(DECLARED_KEYS)})"
+        )
     missing = [key for key in DECLARED_KEYS if key not in declared]
     if missing:
         raise ChapterError(f"{page}:1: the chapter declaration lacks {', '.join(missing)}")
-    chapter = Chapter(number=int(declared["number"]), title=str(declared["title"]),
-                      country=str(declared["country"]), slug=str(declared["slug"]),
-                      manuscript=str(declared["manuscript"]))
+    chapter = Chapter(
+        number=int(declared["number"]),
+        title=str(declared["title"]),
+        country=str(declared["country"]),
+        slug=str(declared["slug"]),
+        manuscript=str(declared["manuscript"]),
+    )
     if page.parent.name != chapter.dirname:
-        raise ChapterError(f"{page}:1: declares chapter {chapter.number} '{chapter.slug}', "
-                           f"so its folder must be chapters/{chapter.dirname}")
+        raise ChapterError(
+            f"{page}:1: declares chapter {chapter.number} '{chapter.slug}', "
+            f"so its folder must be chapters/{chapter.dirname}"
+        )
     return chapter
 
 

@@ -20,7 +20,7 @@ NO_DIMENSION = "no single dimension"
 DIMENSION_COLOURS = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#8d99ae"]
 NOT_CODED = "not coded"
 # one colour per code wherever it appears, in every chart
-DIMENSION_LABEL_COLOURS = dict(zip(DIMENSIONS + [NO_DIMENSION], DIMENSION_COLOURS))
+DIMENSION_LABEL_COLOURS = dict(zip(DIMENSIONS + [NO_DIMENSION], DIMENSION_COLOURS, strict=True))
 PERIOD_COLOURS = {"antecedents": "#8d99ae", "startup capitalism": "#d1495b"}
 INSTRUMENT_COLOURS = {"debt": "#8d6e63", "equity": "#1b6ca8"}
 INSTRUMENT_STACK_COLOURS = {**INSTRUMENT_COLOURS, NOT_CODED: "#c9c9c9"}
@@ -50,8 +50,14 @@ def book_theme() -> alt.theme.ThemeConfig:
             "font": font,
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6", "labelLimit": 360},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal",
-                       "labelLimit": 360, "titleLimit": 480},
+            "legend": {
+                "labelFontSize": 11,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "direction": "horizontal",
+                "labelLimit": 360,
+                "titleLimit": 480,
+            },
             "range": {"category": DIMENSION_COLOURS},
             "background": "white",
         }
@@ -72,7 +78,10 @@ def chart_rows(frame: pd.DataFrame) -> pd.DataFrame:
     rows["actor_label"] = rows["actor"].astype("string").fillna("not named in the text")
     rows["citation_label"] = rows["citation"].astype("string").fillna("no citation in the passage")
     if "value" in rows:
-        rows["quantity"] = [fmt.quantity(v, u, q) for v, u, q in zip(rows["value"], rows["unit"], rows["value_qualifier"])]
+        rows["quantity"] = [
+            fmt.quantity(v, u, q)
+            for v, u, q in zip(rows["value"], rows["unit"], rows["value_qualifier"], strict=True)
+        ]
     plain = rows.astype(object)
     return plain.where(rows.notna(), None)
 
@@ -82,8 +91,10 @@ def one_chapter(frame: pd.DataFrame) -> tuple[int, str]:
     must never mix in another's rows."""
     pairs = frame[["chapter", "country"]].drop_duplicates()
     if len(pairs) != 1:
-        raise ValueError(f"expected the rows of one chapter, got {len(pairs)}: filter with evidence.section_rows "
-                         "or evidence.chapter_rows")
+        raise ValueError(
+            f"expected the rows of one chapter, got {len(pairs)}: filter with evidence.section_rows "
+            "or evidence.chapter_rows"
+        )
     number, country = pairs.iloc[0]
     return int(number), str(country)
 
@@ -117,8 +128,16 @@ def _timeline_summary(rows: pd.DataFrame, lane: str) -> str:
     return f"{len(dated)} dated facts from {first} to {last}; facts per lane: {_counted(dated[lane])}."
 
 
-def _timeline(rows: pd.DataFrame, *, lane: str, lane_order: list[str] | None, legend_colour: alt.Color,
-              title: str, subtitle: str, description: str) -> alt.LayerChart:
+def _timeline(
+    rows: pd.DataFrame,
+    *,
+    lane: str,
+    lane_order: list[str] | None,
+    legend_colour: alt.Color,
+    title: str,
+    subtitle: str,
+    description: str,
+) -> alt.LayerChart:
     """Dated facts on a time axis in lanes; the legend filters the lanes."""
     rows = rows[rows["year"].notna()].copy()
     description = f"{description} {_timeline_summary(rows, lane)}"
@@ -128,47 +147,83 @@ def _timeline(rows: pd.DataFrame, *, lane: str, lane_order: list[str] | None, le
     years = alt.Scale(domain=[1945, 2030], nice=False, zero=False)
     lanes = alt.Y(f"{lane}:N", title=None, sort=lane_order or "ascending")
     base = alt.Chart(rows)
-    spans = base.transform_filter("datum.year_end != null && datum.year_end > datum.year").mark_rule(
-        strokeWidth=3
-    ).encode(
-        x=alt.X("year:Q", scale=years), x2="year_end:Q", y=lanes, yOffset="lane_offset:O", color=legend_colour,
-        opacity=alt.condition(pick, alt.value(0.35), alt.value(0.04)),
+    spans = (
+        base.transform_filter("datum.year_end != null && datum.year_end > datum.year")
+        .mark_rule(strokeWidth=3)
+        .encode(
+            x=alt.X("year:Q", scale=years),
+            x2="year_end:Q",
+            y=lanes,
+            yOffset="lane_offset:O",
+            color=legend_colour,
+            opacity=alt.condition(pick, alt.value(0.35), alt.value(0.04)),
+        )
     )
-    points = base.mark_circle(size=60, stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("year:Q", title="Year the text gives for the fact", axis=alt.Axis(format="d"), scale=years),
-        y=lanes,
-        yOffset="lane_offset:O",
-        color=legend_colour,
-        opacity=alt.condition(pick, alt.value(0.9), alt.value(0.08)),
-        tooltip=EVIDENCE_TOOLTIP,
-    ).add_params(pick)
+    points = (
+        base.mark_circle(size=60, stroke="white", strokeWidth=0.5)
+        .encode(
+            x=alt.X(
+                "year:Q", title="Year the text gives for the fact", axis=alt.Axis(format="d"), scale=years
+            ),
+            y=lanes,
+            yOffset="lane_offset:O",
+            color=legend_colour,
+            opacity=alt.condition(pick, alt.value(0.9), alt.value(0.08)),
+            tooltip=EVIDENCE_TOOLTIP,
+        )
+        .add_params(pick)
+    )
     return (points + spans).properties(
-        title=alt.Title(title, subtitle=subtitle), description=description, width=600, height=alt.Step(9))
+        title=alt.Title(title, subtitle=subtitle), description=description, width=600, height=alt.Step(9)
+    )
 
 
 def evidence_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description: str) -> alt.LayerChart:
     """Every dated fact of one chapter on a time axis, one lane per dimension of its Figure N.1."""
     return _timeline(
-        chart_rows(frame), lane="dimension_label", lane_order=list(DIMENSION_LABEL_COLOURS),
+        chart_rows(frame),
+        lane="dimension_label",
+        lane_order=list(DIMENSION_LABEL_COLOURS),
         legend_colour=_dimension_colour(dimensions_title(frame)),
-        title=title, subtitle=subtitle, description=description,
+        title=title,
+        subtitle=subtitle,
+        description=description,
     )
 
 
-def kind_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description: str,
-                  lane: str = "kind", lane_title: str = "Kind of measure") -> alt.LayerChart:
+def kind_timeline(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    description: str,
+    lane: str = "kind",
+    lane_title: str = "Kind of measure",
+) -> alt.LayerChart:
     """Dated facts on a time axis, one lane per value of `lane` (kind of measure, actor type)."""
     rows = chart_rows(frame)
     rows[lane] = rows[lane].fillna("not named")
     return _timeline(
-        rows, lane=lane, lane_order=None,
+        rows,
+        lane=lane,
+        lane_order=None,
         legend_colour=alt.Color(f"{lane}:N", title=f"{lane_title} (click to filter)"),
-        title=title, subtitle=subtitle, description=description,
+        title=title,
+        subtitle=subtitle,
+        description=description,
     )
 
 
-def quantity_bars(frame: pd.DataFrame, *, category: str, value_title: str, title: str, subtitle: str,
-                  description: str, log_scale: bool = False) -> alt.LayerChart:
+def quantity_bars(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value_title: str,
+    title: str,
+    subtitle: str,
+    description: str,
+    log_scale: bool = False,
+) -> alt.LayerChart:
     """Horizontal bars for stated quantities of one unit, largest first.
 
     Each bar's name is written above it across the chart's width, so long names stay whole in
@@ -176,73 +231,135 @@ def quantity_bars(frame: pd.DataFrame, *, category: str, value_title: str, title
     """
     rows = chart_rows(frame)
     largest_first = rows.sort_values("value", ascending=False, key=lambda v: v.astype(float))
-    description = f"{description} Values, largest first: " + "; ".join(
-        f"{name}: {quantity}" for name, quantity in zip(largest_first[category], largest_first["quantity"])) + "."
+    description = (
+        f"{description} Values, largest first: "
+        + "; ".join(
+            f"{name}: {quantity}"
+            for name, quantity in zip(largest_first[category], largest_first["quantity"], strict=True)
+        )
+        + "."
+    )
     if log_scale:
         # a bar needs a baseline: the power of ten below the smallest value
         values = frame["value"].astype(float)
         low, high = 10 ** math.floor(math.log10(values.min())), 10 ** math.ceil(math.log10(values.max()))
         scale = alt.Scale(type="log", domain=[low, high])
-        powers = [10 ** exponent for exponent in range(round(math.log10(low)), round(math.log10(high)) + 1)]
+        powers = [10**exponent for exponent in range(round(math.log10(low)), round(math.log10(high)) + 1)]
         axis = alt.Axis(values=powers, labelExpr=LARGE_NUMBER_LABEL)
     else:
         scale, axis = alt.Scale(zero=True), alt.Axis()
     x = alt.X("value:Q", title=value_title, scale=scale, axis=axis, stack=None)
-    y = alt.Y(f"{category}:N", title=None, axis=None,
-              sort=alt.EncodingSortField(field="value", order="descending"))
+    y = alt.Y(
+        f"{category}:N", title=None, axis=None, sort=alt.EncodingSortField(field="value", order="descending")
+    )
     base = alt.Chart(rows)
     bars = base.mark_bar(height=14, yOffset=7, color="#1b6ca8").encode(
-        x=x, y=y, tooltip=[alt.Tooltip("quantity:N", title="Value")] + EVIDENCE_TOOLTIP)
+        x=x, y=y, tooltip=[alt.Tooltip("quantity:N", title="Value")] + EVIDENCE_TOOLTIP
+    )
     names = base.mark_text(align="left", baseline="bottom", dy=-2, fontSize=11).encode(
-        x=alt.value(0), y=y, text=f"{category}:N")
+        x=alt.value(0), y=y, text=f"{category}:N"
+    )
     values = base.mark_text(align="left", dx=4, yOffset=7, fontSize=11, fontWeight="bold").encode(
-        x=x, y=y, text="quantity:N")
+        x=x, y=y, text="quantity:N"
+    )
     return (bars + names + values).properties(
-        title=alt.Title(title, subtitle=subtitle), description=description, width=480, height=alt.Step(40))
+        title=alt.Title(title, subtitle=subtitle), description=description, width=480, height=alt.Step(40)
+    )
 
 
-def dated_values(frame: pd.DataFrame, *, series: str, series_title: str, value_title: str,
-                 title: str, subtitle: str, description: str) -> alt.Chart:
+def dated_values(
+    frame: pd.DataFrame,
+    *,
+    series: str,
+    series_title: str,
+    value_title: str,
+    title: str,
+    subtitle: str,
+    description: str,
+) -> alt.Chart:
     """Points over time for a quantity stated at more than one date, joined within each series."""
     rows = chart_rows(frame)
     by_year = rows.sort_values("year")
-    description = f"{description} Values: " + "; ".join(
-        f"{series_value}, {date}: {quantity}"
-        for series_value, date, quantity in zip(by_year[series], by_year["date_label"], by_year["quantity"])) + "."
+    description = (
+        f"{description} Values: "
+        + "; ".join(
+            f"{series_value}, {date}: {quantity}"
+            for series_value, date, quantity in zip(
+                by_year[series], by_year["date_label"], by_year["quantity"], strict=True
+            )
+        )
+        + "."
+    )
     base = alt.Chart(rows).encode(
-        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1),
-                scale=alt.Scale(zero=False, padding=12)),
+        x=alt.X(
+            "year:Q",
+            title="Year",
+            axis=alt.Axis(format="d", tickMinStep=1),
+            scale=alt.Scale(zero=False, padding=12),
+        ),
         y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=True)),
         color=alt.Color(f"{series}:N", title=series_title),
     )
     line = base.mark_line(strokeDash=[4, 3])
-    points = base.mark_circle(size=90, opacity=1).encode(tooltip=[alt.Tooltip("quantity:N", title="Value")] + EVIDENCE_TOOLTIP)
+    points = base.mark_circle(size=90, opacity=1).encode(
+        tooltip=[alt.Tooltip("quantity:N", title="Value")] + EVIDENCE_TOOLTIP
+    )
     labels = base.mark_text(dy=-12, fontSize=11).encode(text="quantity:N")
     return (line + points + labels).properties(
-        title=alt.Title(title, subtitle=subtitle), description=description, width=480, height=260)
+        title=alt.Title(title, subtitle=subtitle), description=description, width=480, height=260
+    )
 
 
-def category_counts(frame: pd.DataFrame, *, category: str, category_title: str, stack: str, stack_title: str,
-                    title: str, subtitle: str, description: str,
-                    stack_colours: dict[str, str] | None = None) -> alt.Chart:
+def category_counts(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    category_title: str,
+    stack: str,
+    stack_title: str,
+    title: str,
+    subtitle: str,
+    description: str,
+    stack_colours: dict[str, str] | None = None,
+) -> alt.Chart:
     """How many evidence rows fall in each category, stacked by a second code (empty: "not coded")."""
     rows = chart_rows(frame)
     rows[stack] = rows[stack].fillna(NOT_CODED)
     counts = rows.groupby([category, stack], dropna=False).size().reset_index(name="rows")
     totals = counts.groupby(category)["rows"].sum().sort_values(ascending=False, kind="stable")
-    description = f"{description} Rows by {category_title.lower()}, most first: " + "; ".join(
-        f"{name} {total} (" + ", ".join(f"{part['rows']} {part[stack]}" for part in
-                                        counts[counts[category] == name].to_dict("records")) + ")"
-        for name, total in totals.items()) + "."
-    colour_scale = (alt.Scale(domain=list(stack_colours), range=list(stack_colours.values()))
-                    if stack_colours else alt.Undefined)
-    return alt.Chart(counts, title=alt.Title(title, subtitle=subtitle), description=description).mark_bar().encode(
-        x=alt.X("rows:Q", title="Evidence rows (count)"),
-        y=alt.Y(f"{category}:N", title=category_title, sort="-x"),
-        color=alt.Color(f"{stack}:N", title=stack_title, scale=colour_scale),
-        tooltip=[alt.Tooltip(f"{category}:N", title=category_title), alt.Tooltip(f"{stack}:N", title=stack_title),
-                 alt.Tooltip("rows:Q", title="Evidence rows")],
-    ).properties(width=480, height=alt.Step(24))
+    description = (
+        f"{description} Rows by {category_title.lower()}, most first: "
+        + "; ".join(
+            f"{name} {total} ("
+            + ", ".join(
+                f"{part['rows']} {part[stack]}"
+                for part in counts[counts[category] == name].to_dict("records")
+            )
+            + ")"
+            for name, total in totals.items()
+        )
+        + "."
+    )
+    colour_scale = (
+        alt.Scale(domain=list(stack_colours), range=list(stack_colours.values()))
+        if stack_colours
+        else alt.Undefined
+    )
+    return (
+        alt.Chart(counts, title=alt.Title(title, subtitle=subtitle), description=description)
+        .mark_bar()
+        .encode(
+            x=alt.X("rows:Q", title="Evidence rows (count)"),
+            y=alt.Y(f"{category}:N", title=category_title, sort="-x"),
+            color=alt.Color(f"{stack}:N", title=stack_title, scale=colour_scale),
+            tooltip=[
+                alt.Tooltip(f"{category}:N", title=category_title),
+                alt.Tooltip(f"{stack}:N", title=stack_title),
+                alt.Tooltip("rows:Q", title="Evidence rows"),
+            ],
+        )
+        .properties(width=480, height=alt.Step(24))
+    )
 
 
 def instrument_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description: str) -> alt.Chart:
@@ -250,17 +367,30 @@ def instrument_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, descr
     rows = chart_rows(frame[frame["instrument"].notna() & frame["year"].notna()])
     rows["lane_offset"] = rows.groupby(["instrument", "year"]).cumcount() % 4
     description = f"{description} {_timeline_summary(rows, 'instrument')}"
-    return alt.Chart(rows, title=alt.Title(title, subtitle=subtitle), description=description).mark_point(
-        size=110, filled=True, opacity=0.85
-    ).encode(
-        x=alt.X("year:Q", title="Year launched or adopted", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False, padding=10)),
-        y=alt.Y("instrument:N", title="Instrument", sort=["debt", "equity"]),
-        yOffset="lane_offset:O",
-        color=alt.Color("instrument:N", title="Instrument",
-                        scale=alt.Scale(domain=list(INSTRUMENT_COLOURS), range=list(INSTRUMENT_COLOURS.values()))),
-        shape=alt.Shape("instrument:N", title="Instrument", scale=alt.Scale(domain=list(INSTRUMENT_COLOURS))),
-        tooltip=EVIDENCE_TOOLTIP,
-    ).properties(width=560, height=alt.Step(18))
+    return (
+        alt.Chart(rows, title=alt.Title(title, subtitle=subtitle), description=description)
+        .mark_point(size=110, filled=True, opacity=0.85)
+        .encode(
+            x=alt.X(
+                "year:Q",
+                title="Year launched or adopted",
+                axis=alt.Axis(format="d"),
+                scale=alt.Scale(zero=False, padding=10),
+            ),
+            y=alt.Y("instrument:N", title="Instrument", sort=["debt", "equity"]),
+            yOffset="lane_offset:O",
+            color=alt.Color(
+                "instrument:N",
+                title="Instrument",
+                scale=alt.Scale(domain=list(INSTRUMENT_COLOURS), range=list(INSTRUMENT_COLOURS.values())),
+            ),
+            shape=alt.Shape(
+                "instrument:N", title="Instrument", scale=alt.Scale(domain=list(INSTRUMENT_COLOURS))
+            ),
+            tooltip=EVIDENCE_TOOLTIP,
+        )
+        .properties(width=560, height=alt.Step(18))
+    )
 
 
 def _score_summary(rows: pd.DataFrame, order: list[str]) -> str:
@@ -278,25 +408,47 @@ def figure_n_1(scores: pd.DataFrame) -> alt.Chart:
     order = DIMENSIONS
     base = alt.Chart(rows)
     y = alt.Y("dimension:N", title=None, sort=order)
-    x = alt.X("score:Q", title="Score (1 = Mark II ideal type; higher = toward Mark I)",
-              axis=alt.Axis(tickMinStep=1, format="d"), scale=alt.Scale(zero=False, nice=False, padding=30))
+    x = alt.X(
+        "score:Q",
+        title="Score (1 = Mark II ideal type; higher = toward Mark I)",
+        axis=alt.Axis(tickMinStep=1, format="d"),
+        scale=alt.Scale(zero=False, nice=False, padding=30),
+    )
     link = base.mark_rule(strokeWidth=3, color="#bbbbbb").encode(
-        x=alt.X("min(score):Q"), x2="max(score):Q", y=y)
-    period_colour = alt.Color("period:N", title="Period",
-                              scale=alt.Scale(domain=list(PERIOD_COLOURS), range=list(PERIOD_COLOURS.values())))
-    tooltip = [alt.Tooltip("dimension:N", title="Dimension"), alt.Tooltip("period:N", title="Period"),
-               alt.Tooltip("score:Q", title="Score"), alt.Tooltip("quote:N", title="The chapter says")]
+        x=alt.X("min(score):Q"), x2="max(score):Q", y=y
+    )
+    period_colour = alt.Color(
+        "period:N",
+        title="Period",
+        scale=alt.Scale(domain=list(PERIOD_COLOURS), range=list(PERIOD_COLOURS.values())),
+    )
+    tooltip = [
+        alt.Tooltip("dimension:N", title="Dimension"),
+        alt.Tooltip("period:N", title="Period"),
+        alt.Tooltip("score:Q", title="Score"),
+        alt.Tooltip("quote:N", title="The chapter says"),
+    ]
     # antecedents as a ring, startup capitalism as a dot inside it, so equal scores stay visible
-    rings = base.transform_filter("datum.period == 'antecedents'").mark_point(
-        size=420, filled=False, strokeWidth=3, opacity=1).encode(x=x, y=y, color=period_colour, tooltip=tooltip)
-    dots = base.transform_filter("datum.period == 'startup capitalism'").mark_circle(
-        size=150, opacity=1).encode(x=x, y=y, color=period_colour, tooltip=tooltip)
+    rings = (
+        base.transform_filter("datum.period == 'antecedents'")
+        .mark_point(size=420, filled=False, strokeWidth=3, opacity=1)
+        .encode(x=x, y=y, color=period_colour, tooltip=tooltip)
+    )
+    dots = (
+        base.transform_filter("datum.period == 'startup capitalism'")
+        .mark_circle(size=150, opacity=1)
+        .encode(x=x, y=y, color=period_colour, tooltip=tooltip)
+    )
     return (link + rings + dots).properties(
-        title=alt.Title(f"{country}’s institutional evolution: antecedents to startup capitalism",
-                        subtitle="The authors’ scores; 1 is the Mark II ideal type, higher lies toward Mark I"),
+        title=alt.Title(
+            f"{country}’s institutional evolution: antecedents to startup capitalism",
+            subtitle="The authors’ scores; 1 is the Mark II ideal type, higher lies toward Mark I",
+        ),
         description=f"Dumbbell chart of the authors' scores for {country} on five dimensions, antecedents "
         "period versus startup capitalism: " + _score_summary(rows, order),
-        width=480, height=alt.Step(34))
+        width=480,
+        height=alt.Step(34),
+    )
 
 
 def scores_across_chapters(scores: pd.DataFrame) -> alt.Chart:
@@ -305,23 +457,41 @@ def scores_across_chapters(scores: pd.DataFrame) -> alt.Chart:
     rows = scores.astype(object).where(scores.notna(), None)
     rows["chapter_label"] = [f"Chapter {row['chapter']}: {row['country']}" for row in rows.to_dict("records")]
     countries = sorted(set(rows["chapter_label"]), key=lambda label: int(label.split()[1].rstrip(":")))
-    summary = "; ".join(f"{label}: {_score_summary(rows[rows['chapter_label'] == label], DIMENSIONS)}"
-                        for label in countries)
-    return alt.Chart(rows).mark_circle(size=150, opacity=0.9).encode(
-        # the scale is explained in the subtitle: a long axis title would run into the next panel
-        x=alt.X("score:Q", title="Score",
-                axis=alt.Axis(tickMinStep=1, format="d"), scale=alt.Scale(zero=False, nice=False, padding=30)),
-        y=alt.Y("dimension:N", title=None, sort=DIMENSIONS),
-        yOffset=alt.YOffset("chapter_label:N", sort=countries),
-        color=alt.Color("chapter_label:N", title="Chapter", sort=countries),
-        column=alt.Column("period:N", title=None, sort=list(PERIOD_COLOURS)),
-        tooltip=[alt.Tooltip("chapter_label:N", title="Chapter"), alt.Tooltip("dimension:N", title="Dimension"),
-                 alt.Tooltip("period:N", title="Period"), alt.Tooltip("score:Q", title="Score"),
-                 alt.Tooltip("quote:N", title="The chapter says")],
-    ).properties(
-        title=alt.Title("The chapters’ scores side by side: antecedents and startup capitalism",
-                        subtitle="The authors’ Figure N.1 scores of each chapter; 1 is the Mark II ideal type, "
-                        "higher lies toward Mark I"),
-        description="Dot chart of the authors' scores on five dimensions, one colour per chapter, the antecedents "
-        "period beside startup capitalism: " + summary,
-        width=260, height=alt.Step(30))
+    summary = "; ".join(
+        f"{label}: {_score_summary(rows[rows['chapter_label'] == label], DIMENSIONS)}" for label in countries
+    )
+    return (
+        alt.Chart(rows)
+        .mark_circle(size=150, opacity=0.9)
+        .encode(
+            # the scale is explained in the subtitle: a long axis title would run into the next panel
+            x=alt.X(
+                "score:Q",
+                title="Score",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+                scale=alt.Scale(zero=False, nice=False, padding=30),
+            ),
+            y=alt.Y("dimension:N", title=None, sort=DIMENSIONS),
+            yOffset=alt.YOffset("chapter_label:N", sort=countries),
+            color=alt.Color("chapter_label:N", title="Chapter", sort=countries),
+            column=alt.Column("period:N", title=None, sort=list(PERIOD_COLOURS)),
+            tooltip=[
+                alt.Tooltip("chapter_label:N", title="Chapter"),
+                alt.Tooltip("dimension:N", title="Dimension"),
+                alt.Tooltip("period:N", title="Period"),
+                alt.Tooltip("score:Q", title="Score"),
+                alt.Tooltip("quote:N", title="The chapter says"),
+            ],
+        )
+        .properties(
+            title=alt.Title(
+                "The chapters’ scores side by side: antecedents and startup capitalism",
+                subtitle="The authors’ Figure N.1 scores of each chapter; 1 is the Mark II ideal type, "
+                "higher lies toward Mark I",
+            ),
+            description="Dot chart of the authors' scores on five dimensions, one colour per chapter, "
+            "the antecedents period beside startup capitalism: " + summary,
+            width=260,
+            height=alt.Step(30),
+        )
+    )

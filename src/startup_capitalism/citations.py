@@ -39,15 +39,36 @@ NARRATIVE_YEAR = re.compile(rf"^{YEAR}(?:,\s*(?P<pages>{PAGES}))?$")
 NAME_TOKEN = r"[A-Z][\w.’'-]*"
 NARRATIVE_NAME = re.compile(
     rf"(?P<name>{NAME_TOKEN}(?:\s+(?:and\s+|&\s+)?{NAME_TOKEN})*)"
-    rf"(?P<colleagues>\s+and\s+colleagues|\s+et\s+al\.)?\s*$")
-INTERVIEW = re.compile(r"^(?P<who>authors?[’']? interview|interview by the authors),\s*(?P<place>[^,]+),\s*"
-                       r"(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})$")
+    rf"(?P<colleagues>\s+and\s+colleagues|\s+et\s+al\.)?\s*$"
+)
+INTERVIEW = re.compile(
+    r"^(?P<who>authors?[’']? interview|interview by the authors),\s*(?P<place>[^,]+),\s*"
+    r"(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})$"
+)
 YEAR_TOKEN = re.compile(r"\b(?:1[5-9]|20)\d\d[a-z]?\b")
 YEAR_RANGE = re.compile(r"^\d{4}\s*[–-]\s*\d{2,4}$")
 POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
 # capitalised words that open a sentence, not a name ("As Kathryn Ibata-Arens (2005, 1) ...")
-SENTENCE_OPENERS = {"As", "In", "The", "For", "According", "While", "But", "And", "Since", "Yet", "Both",
-                    "Later", "Even", "Also", "Still", "Notably", "Here", "Thus"}
+SENTENCE_OPENERS = {
+    "As",
+    "In",
+    "The",
+    "For",
+    "According",
+    "While",
+    "But",
+    "And",
+    "Since",
+    "Yet",
+    "Both",
+    "Later",
+    "Even",
+    "Also",
+    "Still",
+    "Notably",
+    "Here",
+    "Thus",
+}
 # lowercase words that only a corporate or institutional name holds ("Committee on the History of")
 CORPORATE_CONNECTIVES = {"on", "the", "of", "for", "in", "de", "du", "la"}
 CORPORATE_SUFFIXES = {"corporation", "corp.", "inc.", "co.", "ltd.", "ltd", "group", "holdings", "company"}
@@ -89,8 +110,13 @@ class Work:
 
     def sort_key(self) -> tuple:
         """Reference-list order: first author, one author before several, year, suffix."""
-        return (fold(self.authors[0]), len(self.authors) + (10 if self.et_al else 0),
-                tuple(fold(a) for a in self.authors[1:]), self.base_year, self.suffix)
+        return (
+            fold(self.authors[0]),
+            len(self.authors) + (10 if self.et_al else 0),
+            tuple(fold(a) for a in self.authors[1:]),
+            self.base_year,
+            self.suffix,
+        )
 
 
 @dataclass(frozen=True)
@@ -202,8 +228,7 @@ def _narrative_authors(before: str) -> tuple[tuple[str, ...], bool, int] | None:
 
 def looks_like_citation(inner: str) -> bool:
     inner = inner.strip()
-    return (bool(YEAR_TOKEN.search(inner)) and not inner[:1].islower()
-            and not YEAR_RANGE.match(inner))
+    return bool(YEAR_TOKEN.search(inner)) and not inner[:1].islower() and not YEAR_RANGE.match(inner)
 
 
 def parse_text(text: str) -> ParsedText:
@@ -221,8 +246,16 @@ def parse_text(text: str) -> ParsedText:
             if named:
                 authors, et_al, start = named
                 work = Work(authors, narrative["year"] + (narrative["suffix"] or ""), et_al)
-                parsed.citations.append(Citation(work, text[start: group.end()], start, group.end(),
-                                                 narrative["pages"] or "", narrative=True))
+                parsed.citations.append(
+                    Citation(
+                        work,
+                        text[start : group.end()],
+                        start,
+                        group.end(),
+                        narrative["pages"] or "",
+                        narrative=True,
+                    )
+                )
             else:
                 parsed.unparsed.append(Unparsed(group[0], group.start(), group.end()))
             continue
@@ -266,7 +299,9 @@ def missing_suffix_siblings(works: list[Work]) -> list[str]:
         if work.suffix:
             suffixes[(work.authors, work.et_al, work.base_year)].add(work.suffix)
     messages = []
-    for (authors, et_al, year), present in sorted(suffixes.items(), key=lambda item: Work(item[0][0], item[0][2], item[0][1]).sort_key()):
+    for (authors, et_al, year), present in sorted(
+        suffixes.items(), key=lambda item: Work(item[0][0], item[0][2], item[0][1]).sort_key()
+    ):
         expected = {chr(code) for code in range(ord("a"), ord(max(present)) + 1)}
         missing = sorted(expected - present)
         if missing:
@@ -282,8 +317,9 @@ def _author_name_variants(names: set[str]) -> list[tuple[str, ...]]:
     for name in names:
         by_fold[fold(name)].add(name)
         words = fold(name).split()
-        if len(words) > 1 and words[-1] + ("." if not words[-1].endswith(".") else "") in CORPORATE_SUFFIXES | {
-                w.rstrip(".") + "." for w in CORPORATE_SUFFIXES}:
+        if len(words) > 1 and words[-1] + (
+            "." if not words[-1].endswith(".") else ""
+        ) in CORPORATE_SUFFIXES | {w.rstrip(".") + "." for w in CORPORATE_SUFFIXES}:
             by_fold[" ".join(words[:-1])].add(name)
     groups = {tuple(sorted(group)) for group in by_fold.values() if len(group) > 1}
     return sorted(groups)
@@ -293,15 +329,19 @@ def author_spelling_variants(works: list[Work], interviews: list[Interview] = ()
     """The same author written two ways ("Sumitomo" and "Sumitomo Corporation", a different case
     or accent), and the interviews credited in more than one way."""
     names = {author for work in works for author in work.authors}
-    messages = [f"the same author spelled {len(group)} ways? " + " / ".join(f"“{n}”" for n in group)
-                for group in _author_name_variants(names)]
+    messages = [
+        f"the same author spelled {len(group)} ways? " + " / ".join(f"“{n}”" for n in group)
+        for group in _author_name_variants(names)
+    ]
     by_meeting: dict[tuple, set[str]] = defaultdict(set)
     for interview in interviews:
         by_meeting[(interview.place, interview.date)].add(interview.written.split(",")[0])
     for (place, date), credits in sorted(by_meeting.items()):
         if len(credits) > 1:
-            messages.append(f"the interview in {place}, {date} is credited {len(credits)} ways: "
-                            + " / ".join(f"“{c}”" for c in sorted(credits)))
+            messages.append(
+                f"the interview in {place}, {date} is credited {len(credits)} ways: "
+                + " / ".join(f"“{c}”" for c in sorted(credits))
+            )
     return messages
 
 

@@ -36,8 +36,14 @@ EVIDENCE_RESOURCE = "evidence"
 ACTORS_RESOURCE = "actors"
 SCORES_RESOURCE = "scores"
 # the kind of number each integer column holds, for messages in plain words
-WHOLE_NUMBER_EXAMPLES = {"year": "2018", "year_end": "2027", "month": "9 for September", "day": "25", "chapter": "2",
-                         "score": "3"}
+WHOLE_NUMBER_EXAMPLES = {
+    "year": "2018",
+    "year_end": "2027",
+    "month": "9 for September",
+    "day": "25",
+    "chapter": "2",
+    "score": "3",
+}
 
 
 class EvidenceError(ValueError):
@@ -89,8 +95,11 @@ def _decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         byte = raw[error.start]
-        return None, [Problem(shown, line, "", f"not UTF-8: byte 0x{byte:02x} at column {column} "
-                              "(save the file as UTF-8)")]
+        return None, [
+            Problem(
+                shown, line, "", f"not UTF-8: byte 0x{byte:02x} at column {column} (save the file as UTF-8)"
+            )
+        ]
 
 
 def _guess_other_delimiter(header_line: str) -> str | None:
@@ -118,14 +127,18 @@ def find_quote_fault(text: str) -> tuple[int, str] | None:
                 elif following in (",", "\n", "\r", ""):
                     in_quotes = False
                 else:
-                    return line, ("stray double quote: a quoted field must end with a quote followed by a "
-                                  "comma or the end of the line (double a quote inside a quoted field)")
+                    return line, (
+                        "stray double quote: a quoted field must end with a quote followed by a "
+                        "comma or the end of the line (double a quote inside a quoted field)"
+                    )
             elif char == "\n":
                 line += 1
         elif char == '"':
             if not field_start:
-                return line, ("stray double quote: a field that contains a double quote must be wrapped in "
-                              "double quotes, with the inner quote doubled")
+                return line, (
+                    "stray double quote: a field that contains a double quote must be wrapped in "
+                    "double quotes, with the inner quote doubled"
+                )
             in_quotes, opened_on = True, line
         elif char == "\n":
             line += 1
@@ -136,7 +149,9 @@ def find_quote_fault(text: str) -> tuple[int, str] | None:
     return None
 
 
-def parse_csv_text(raw: bytes, shown: str, expected_columns: list[str]) -> tuple[ParsedCsv | None, list[Problem]]:
+def parse_csv_text(
+    raw: bytes, shown: str, expected_columns: list[str]
+) -> tuple[ParsedCsv | None, list[Problem]]:
     """Read a CSV strictly, reporting each structural fault with the line it is on."""
     if not raw.strip():
         return None, [Problem(shown, 0, "", "the file is empty: expected a header row and data rows")]
@@ -145,7 +160,9 @@ def parse_csv_text(raw: bytes, shown: str, expected_columns: list[str]) -> tuple
         return None, problems
     other = _guess_other_delimiter(text.partition("\n")[0])
     if other:
-        return None, [Problem(shown, 1, "", f"the header is separated by {other}s; the delimiter must be a comma")]
+        return None, [
+            Problem(shown, 1, "", f"the header is separated by {other}s; the delimiter must be a comma")
+        ]
 
     fault = find_quote_fault(text)
     if fault:
@@ -171,16 +188,27 @@ def parse_csv_text(raw: bytes, shown: str, expected_columns: list[str]) -> tuple
         problems.append(Problem(shown, 1, "", "a column name is repeated in the header"))
     if not body:
         problems.append(Problem(shown, 1, "", "the header has no data rows under it"))
-    for row, line in zip(body, body_lines):
+    for row, line in zip(body, body_lines, strict=True):
         row_id = row[0] if row and header[0] == "id" else ""
         if row == []:
             problems.append(Problem(shown, line, "", "empty line: remove it"))
         elif len(row) < len(header):
-            problems.append(Problem(shown, line, "", f"short row: {len(row)} fields, the header has {len(header)}",
-                                    row_id))
+            problems.append(
+                Problem(
+                    shown, line, "", f"short row: {len(row)} fields, the header has {len(header)}", row_id
+                )
+            )
         elif len(row) > len(header):
-            problems.append(Problem(shown, line, "", f"long row: {len(row)} fields, the header has {len(header)} "
-                                    "(an unquoted comma inside a field?)", row_id))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "",
+                    f"long row: {len(row)} fields, the header has {len(header)} "
+                    "(an unquoted comma inside a field?)",
+                    row_id,
+                )
+            )
     if problems:
         return None, problems
     return ParsedCsv(header, body, body_lines), []
@@ -195,7 +223,10 @@ def _plain_type_message(field: dict, cell: str) -> str:
     if kind == "integer":
         return f"{name} must be a whole number such as {WHOLE_NUMBER_EXAMPLES.get(name, '3')}, got {cell!r}"
     if kind == "number":
-        return f"{name} must be a plain number such as 1500000000000 or 21.1 (no commas, units or words), got {cell!r}"
+        return (
+            f"{name} must be a plain number such as 1500000000000 or 21.1 "
+            f"(no commas, units or words), got {cell!r}"
+        )
     if kind == "boolean":
         return f"{name} must be true, false or empty, got {cell!r}"
     return f"{name} must be a {kind}, got {cell!r}"
@@ -236,12 +267,18 @@ def _key_problems(parsed: ParsedCsv, descriptor: dict, shown: str) -> list[Probl
     positions = [parsed.header.index(column) for column in key]
     first_line: dict[tuple, int] = {}
     problems = []
-    for row, line in zip(parsed.rows, parsed.lines):
+    for row, line in zip(parsed.rows, parsed.lines, strict=True):
         value = tuple(row[position] for position in positions)
         if value in first_line:
-            shown_key = ", ".join(f"{column} {cell!r}" for column, cell in zip(key, value))
-            problems.append(Problem(shown, line, ",".join(key),
-                                    f"duplicate {shown_key}: line {first_line[value]} already has it"))
+            shown_key = ", ".join(f"{column} {cell!r}" for column, cell in zip(key, value, strict=True))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    ",".join(key),
+                    f"duplicate {shown_key}: line {first_line[value]} already has it",
+                )
+            )
         else:
             first_line[value] = line
     return problems
@@ -264,10 +301,15 @@ def check_schema(parsed: ParsedCsv, resource_name: str, shown: str) -> list[Prob
         row_id = row[id_position] if row is not None and id_position is not None else ""
         cell = "" if cell is None else str(cell)
         if field_name and error_type == "type-error":
-            problems.append(Problem(shown, line, field_name, _plain_type_message(fields[field_name], cell), row_id))
+            problems.append(
+                Problem(shown, line, field_name, _plain_type_message(fields[field_name], cell), row_id)
+            )
         elif field_name and error_type == "constraint-error":
-            problems.append(Problem(shown, line, field_name,
-                                    _plain_constraint_message(fields[field_name], note, cell), row_id))
+            problems.append(
+                Problem(
+                    shown, line, field_name, _plain_constraint_message(fields[field_name], note, cell), row_id
+                )
+            )
         elif field_name:
             problems.append(Problem(shown, line, field_name, f"{cell!r}: {note}", row_id))
         else:
@@ -292,8 +334,13 @@ def _read_actors(actors_path: Path) -> tuple[dict | None, str]:
     return evidence_rules.read_actors(parsed.header, parsed.rows, parsed.lines), shown
 
 
-def check_rules(parsed: ParsedCsv, resource_name: str, shown: str, chapters_dir: Path = paths.CHAPTERS_DIR,
-                actors_path: Path = paths.ACTORS_CSV) -> list[Problem]:
+def check_rules(
+    parsed: ParsedCsv,
+    resource_name: str,
+    shown: str,
+    chapters_dir: Path = paths.CHAPTERS_DIR,
+    actors_path: Path = paths.ACTORS_CSV,
+) -> list[Problem]:
     if resource_name == ACTORS_RESOURCE:
         return evidence_rules.check_actor_rules(parsed.header, parsed.rows, parsed.lines, shown)
     if resource_name != EVIDENCE_RESOURCE:
@@ -307,8 +354,12 @@ def check_rules(parsed: ParsedCsv, resource_name: str, shown: str, chapters_dir:
 # Entry points
 
 
-def validate_file(path: Path, resource_name: str, chapters_dir: Path = paths.CHAPTERS_DIR,
-                  actors_path: Path = paths.ACTORS_CSV) -> tuple[ParsedCsv | None, list[Problem]]:
+def validate_file(
+    path: Path,
+    resource_name: str,
+    chapters_dir: Path = paths.CHAPTERS_DIR,
+    actors_path: Path = paths.ACTORS_CSV,
+) -> tuple[ParsedCsv | None, list[Problem]]:
     shown = _display_path(path)
     if not path.is_file():
         return None, [Problem(shown, 0, "", "no such file")]
@@ -316,8 +367,9 @@ def validate_file(path: Path, resource_name: str, chapters_dir: Path = paths.CHA
     parsed, problems = parse_csv_text(path.read_bytes(), shown, expected)
     if parsed is None:
         return None, problems
-    problems = (check_schema(parsed, resource_name, shown)
-                + check_rules(parsed, resource_name, shown, chapters_dir, actors_path))
+    problems = check_schema(parsed, resource_name, shown) + check_rules(
+        parsed, resource_name, shown, chapters_dir, actors_path
+    )
     return parsed, sorted(set(problems), key=lambda p: (p.line, p.column, p.message))
 
 
@@ -350,8 +402,9 @@ def load_actors(path: Path = paths.ACTORS_CSV) -> pd.DataFrame:
     return _load(path, ACTORS_RESOURCE)
 
 
-def load_evidence(path: Path = paths.EVIDENCE_CSV, actors_path: Path = paths.ACTORS_CSV, *,
-                  every_row: bool = False) -> pd.DataFrame:
+def load_evidence(
+    path: Path = paths.EVIDENCE_CSV, actors_path: Path = paths.ACTORS_CSV, *, every_row: bool = False
+) -> pd.DataFrame:
     """The evidence, validated, one row per fact: a row that repeats a fact (`same_fact_as`) is left
     out, so every count, chart and table counts the fact once (`every_row=True` keeps it).
 
@@ -363,9 +416,12 @@ def load_evidence(path: Path = paths.EVIDENCE_CSV, actors_path: Path = paths.ACT
     if not every_row:
         rows = rows[rows["same_fact_as"].isna()]
     named = actors.set_index("id")
-    rows = rows.assign(actor_name=rows["actor_id"].map(named["name"]).astype("string"),
-                       actor_type=pd.Categorical(rows["actor_id"].map(named["type"]),
-                                                 categories=actors["type"].cat.categories))
+    rows = rows.assign(
+        actor_name=rows["actor_id"].map(named["name"]).astype("string"),
+        actor_type=pd.Categorical(
+            rows["actor_id"].map(named["type"]), categories=actors["type"].cat.categories
+        ),
+    )
     return rows.reset_index(drop=True)
 
 
@@ -374,7 +430,9 @@ def chapter_number(chapter: Chapter | int) -> int:
     number = chapter.number if isinstance(chapter, Chapter) else int(chapter)
     known = [declared.number for declared in chapters.all_chapters()]
     if number not in known:
-        raise KeyError(f"unknown chapter {number}; the book's chapters are {', '.join(map(str, known)) or 'none'}")
+        raise KeyError(
+            f"unknown chapter {number}; the book's chapters are {', '.join(map(str, known)) or 'none'}"
+        )
     return number
 
 
@@ -395,6 +453,7 @@ def section_rows(rows: pd.DataFrame, chapter: Chapter | int, section: str) -> pd
     number = chapter_number(chapter)
     known = chapters.chapter(number).sections()
     if section not in known:
-        raise KeyError(f"unknown section {section!r} of chapter {number}; its sections are {', '.join(known)}")
+        raise KeyError(
+            f"unknown section {section!r} of chapter {number}; its sections are {', '.join(known)}"
+        )
     return rows[(rows["chapter"] == number) & (rows["section"] == section)]
-

@@ -114,18 +114,31 @@ def year_end_not_before_year(record: dict, context: Context) -> Iterator[tuple[s
 @row_rule
 def year_end_needs_year(record: dict, context: Context) -> Iterator[tuple[str, str]]:
     if _given(record, "year_end") and not _given(record, "year"):
-        yield "year_end", (f"{record['year_end']} is given but year is empty: a range needs its first year "
-                           "(for a target dated only by its deadline, put that year in year)")
+        yield (
+            "year_end",
+            (
+                f"{record['year_end']} is given but year is empty: a range needs its first year "
+                "(for a target dated only by its deadline, put that year in year)"
+            ),
+        )
 
 
 @row_rule
 def period_needs_year_end(record: dict, context: Context) -> Iterator[tuple[str, str]]:
     precision = record.get("date_precision", "")
     if precision in PERIODS and _given(record, "year") and not _given(record, "year_end"):
-        period, example = (("a decade", "1990 and 1999 for 'the 1990s'") if precision == "decade"
-                           else ("an approximate period", "2000 and 2004 for 'the early 2000s'"))
-        yield "year_end", (f"empty, but date_precision is {precision!r}: {period} needs its last year "
-                           f"(year and year_end are {example}; an open period also sets open_ended)")
+        period, example = (
+            ("a decade", "1990 and 1999 for 'the 1990s'")
+            if precision == "decade"
+            else ("an approximate period", "2000 and 2004 for 'the early 2000s'")
+        )
+        yield (
+            "year_end",
+            (
+                f"empty, but date_precision is {precision!r}: {period} needs its last year "
+                f"(year and year_end are {example}; an open period also sets open_ended)"
+            ),
+        )
 
 
 @row_rule
@@ -133,13 +146,19 @@ def decade_spans_ten_years(record: dict, context: Context) -> Iterator[tuple[str
     year, year_end = _whole(record, "year"), _whole(record, "year_end")
     if record.get("date_precision") == "decade" and year is not None and year_end is not None:
         if year % 10 or year_end != year + 9:
-            yield "year_end", f"a decade runs from a year ending in 0 to nine years later ({year}–{year_end} is not one)"
+            yield (
+                "year_end",
+                f"a decade runs from a year ending in 0 to nine years later ({year}–{year_end} is not one)",
+            )
 
 
 @row_rule
 def open_period_needs_a_start(record: dict, context: Context) -> Iterator[tuple[str, str]]:
     if record.get("open_ended") == "true" and not _given(record, "year"):
-        yield "open_ended", "true, but year is empty: an open period ('since the 1990s') needs the year it starts"
+        yield (
+            "open_ended",
+            "true, but year is empty: an open period ('since the 1990s') needs the year it starts",
+        )
 
 
 @row_rule
@@ -176,8 +195,13 @@ def value_qualifier_with_value(record: dict, context: Context) -> Iterator[tuple
     if "value_qualifier" not in record:
         return
     if _given(record, "value") and not _given(record, "value_qualifier"):
-        yield "value_qualifier", (f"empty, but value {record['value']!r} is given: say how the text qualifies it "
-                                  "(exact, about, at least, just over, nearly, order of magnitude)")
+        yield (
+            "value_qualifier",
+            (
+                f"empty, but value {record['value']!r} is given: say how the text qualifies it "
+                "(exact, about, at least, just over, nearly, order of magnitude)"
+            ),
+        )
     if _given(record, "value_qualifier") and not _given(record, "value"):
         yield "value_qualifier", f"{record['value_qualifier']!r} is given but value is empty"
 
@@ -191,9 +215,16 @@ def actor_id_with_actor(record: dict, context: Context) -> Iterator[tuple[str, s
     if "actor_id" not in record:
         return
     if _given(record, "actor") and not _given(record, "actor_id"):
-        yield "actor_id", f"empty, but actor {record['actor']!r} is named: give the id of its row in {context.actors_shown}"
+        yield (
+            "actor_id",
+            f"empty, but actor {record['actor']!r} is named: "
+            f"give the id of its row in {context.actors_shown}",
+        )
     if _given(record, "actor_id") and not _given(record, "actor"):
-        yield "actor", f"empty, but actor_id {record['actor_id']!r} is given: copy the text's wording for the actor"
+        yield (
+            "actor",
+            f"empty, but actor_id {record['actor_id']!r} is given: copy the text's wording for the actor",
+        )
 
 
 @row_rule
@@ -202,11 +233,21 @@ def actor_id_is_an_actor(record: dict, context: Context) -> Iterator[tuple[str, 
         return
     actor = context.actors.get(record["actor_id"])
     if actor is None:
-        yield "actor_id", (f"unknown actor {record['actor_id']!r}: no row of {context.actors_shown} has that id "
-                           "(add the actor there, or correct the id)")
+        yield (
+            "actor_id",
+            (
+                f"unknown actor {record['actor_id']!r}: no row of {context.actors_shown} has that id "
+                "(add the actor there, or correct the id)"
+            ),
+        )
     elif _given(record, "actor") and record["actor"] not in actor.forms:
-        yield "actor", (f"{record['actor']!r} is not one of the forms {context.actors_shown}:{actor.line} lists for "
-                        f"{actor.id!r}: add it to that actor's forms, or correct actor_id")
+        yield (
+            "actor",
+            (
+                f"{record['actor']!r} is not one of the forms {context.actors_shown}:{actor.line} lists for "
+                f"{actor.id!r}: add it to that actor's forms, or correct actor_id"
+            ),
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,7 +255,8 @@ def actor_id_is_an_actor(record: dict, context: Context) -> Iterator[tuple[str, 
 
 
 def section_page(chapter: chapters.Chapter, section: str, context: Context) -> Path:
-    """`chapter.page_for_section(section)`, under the chapters folder being checked (a scratch copy in tests)."""
+    """`chapter.page_for_section(section)`, under the chapters folder being checked
+    (a scratch copy in tests)."""
     return context.chapters_dir / chapter.dirname / chapter.page_for_section(section).name
 
 
@@ -240,7 +282,8 @@ def marked_difference(quote: str, paragraphs: tuple[str, ...]) -> str:
     best_size, best_paragraph = 0, ""
     for paragraph in paragraphs:
         match = SequenceMatcher(None, quote, paragraph, autojunk=False).find_longest_match(
-            0, len(quote), 0, len(paragraph))
+            0, len(quote), 0, len(paragraph)
+        )
         if match.size > best_size:
             best_size, best_paragraph = match.size, paragraph
     if best_size < 12:
@@ -250,16 +293,21 @@ def marked_difference(quote: str, paragraphs: tuple[str, ...]) -> str:
     first = next(block for block in blocks if block.size >= min(8, best_size))
     start = first.b - first.a
     # where the quote starts before the paragraph does (words added in front), pad so positions match
-    passage = " " * max(-start, 0) + best_paragraph[max(start, 0): start + len(quote)]
-    at = next((i for i, (a, b) in enumerate(zip(quote, passage)) if a != b), min(len(quote), len(passage)))
+    passage = " " * max(-start, 0) + best_paragraph[max(start, 0) : start + len(quote)]
+    at = next(
+        (i for i, (a, b) in enumerate(zip(quote, passage, strict=False)) if a != b),
+        min(len(quote), len(passage)),
+    )
 
     def mark(text: str) -> str:
-        before = ("…" if at > SHOWN_AROUND else "") + text[max(0, at - SHOWN_AROUND): at]
-        after = text[at + 1: at + 1 + SHOWN_AROUND] + ("…" if len(text) > at + 1 + SHOWN_AROUND else "")
-        return f"{before}⟦{text[at: at + 1] or '(end)'}⟧{after}"
+        before = ("…" if at > SHOWN_AROUND else "") + text[max(0, at - SHOWN_AROUND) : at]
+        after = text[at + 1 : at + 1 + SHOWN_AROUND] + ("…" if len(text) > at + 1 + SHOWN_AROUND else "")
+        return f"{before}⟦{text[at : at + 1] or '(end)'}⟧{after}"
 
-    return (f"the closest passage differs at character {at + 1} (marked ⟦ ⟧): "
-            f"quote {mark(quote)!r}, page {mark(passage)!r}")
+    return (
+        f"the closest passage differs at character {at + 1} (marked ⟦ ⟧): "
+        f"quote {mark(quote)!r}, page {mark(passage)!r}"
+    )
 
 
 def other_pages_holding(quote: str, own: Path | None, context: Context) -> list[str]:
@@ -280,17 +328,30 @@ def quote_on_its_own_section_page(record: dict, context: Context) -> Iterator[tu
     page = own_page(record, context)
     if page is None or not page.is_file():
         where = f"chapter {record.get('chapter')!r}, section {record.get('section')!r}"
-        yield "section", f"there is no chapter page for {where} under {context.shown_page(context.chapters_dir)}"
+        yield (
+            "section",
+            f"there is no chapter page for {where} under {context.shown_page(context.chapters_dir)}",
+        )
         return
     if quote_paragraph(record, context) is not None:
         return
     elsewhere = other_pages_holding(quote, page, context)
     if elsewhere:
-        yield "quote", (f"found only in {', '.join(elsewhere)}, not in its own section page "
-                        f"{context.shown_page(page)}: correct section (or chapter)")
+        yield (
+            "quote",
+            (
+                f"found only in {', '.join(elsewhere)}, not in its own section page "
+                f"{context.shown_page(page)}: correct section (or chapter)"
+            ),
+        )
     else:
-        yield "quote", (f"not found verbatim in its section page {context.shown_page(page)}; "
-                        + marked_difference(quote, context.paragraphs(page)))
+        yield (
+            "quote",
+            (
+                f"not found verbatim in its section page {context.shown_page(page)}; "
+                + marked_difference(quote, context.paragraphs(page))
+            ),
+        )
 
 
 @row_rule
@@ -313,18 +374,32 @@ def same_fact_not_itself(record: dict, context: Context) -> Iterator[tuple[str, 
 
 
 @table_rule
-def same_fact_points_to_a_first_row(rows: list[tuple[int, dict]], context: Context) -> Iterator[tuple[int, str, str, str]]:
+def same_fact_points_to_a_first_row(
+    rows: list[tuple[int, dict]], context: Context
+) -> Iterator[tuple[int, str, str, str]]:
     by_id = {record["id"]: (line, record) for line, record in reversed(rows) if record.get("id")}
     for line, record in rows:
         target = record.get("same_fact_as", "")
         if not target or target == record.get("id"):
             continue
         if target not in by_id:
-            yield line, "same_fact_as", record.get("id", ""), f"unknown row {target!r}: no row of {context.shown} has that id"
+            yield (
+                line,
+                "same_fact_as",
+                record.get("id", ""),
+                f"unknown row {target!r}: no row of {context.shown} has that id",
+            )
         elif by_id[target][1].get("same_fact_as"):
-            yield line, "same_fact_as", record.get("id", ""), (
-                f"{target!r} (line {by_id[target][0]}) itself points to {by_id[target][1]['same_fact_as']!r}: "
-                "point to the row that records the fact first")
+            yield (
+                line,
+                "same_fact_as",
+                record.get("id", ""),
+                (
+                    f"{target!r} (line {by_id[target][0]}) itself points to "
+                    f"{by_id[target][1]['same_fact_as']!r}: "
+                    "point to the row that records the fact first"
+                ),
+            )
 
 
 @table_rule
@@ -337,16 +412,25 @@ def one_row_per_fact(rows: list[tuple[int, dict]], context: Context) -> Iterator
             first[key] = (line, record)
             continue
         first_line, first_record = first[key]
-        linked = (record.get("same_fact_as") == first_record.get("id")
-                  or first_record.get("same_fact_as") == record.get("id"))
+        linked = record.get("same_fact_as") == first_record.get("id") or first_record.get(
+            "same_fact_as"
+        ) == record.get("id")
         if not linked:
-            yield line, "same_fact_as", record.get("id", ""), (
-                f"same quote, date and title as row {first_record.get('id')!r} (line {first_line}): one row per fact, "
-                f"so merge the two or set same_fact_as to {first_record.get('id')!r}")
+            yield (
+                line,
+                "same_fact_as",
+                record.get("id", ""),
+                (
+                    f"same quote, date and title as row {first_record.get('id')!r} (line {first_line}): "
+                    f"one row per fact, so merge the two or set same_fact_as to {first_record.get('id')!r}"
+                ),
+            )
 
 
-def check_rules(header: list[str], rows: list[list[str]], lines: list[int], context: Context) -> list[Problem]:
-    records = [(line, dict(zip(header, row))) for row, line in zip(rows, lines)]
+def check_rules(
+    header: list[str], rows: list[list[str]], lines: list[int], context: Context
+) -> list[Problem]:
+    records = [(line, dict(zip(header, row, strict=True))) for row, line in zip(rows, lines, strict=True)]
     problems = []
     for line, record in records:
         for rule in ROW_RULES:
@@ -364,33 +448,57 @@ def check_rules(header: list[str], rows: list[list[str]], lines: list[int], cont
 
 def read_actors(header: list[str], rows: list[list[str]], lines: list[int]) -> dict[str, Actor]:
     actors: dict[str, Actor] = {}
-    for row, line in zip(rows, lines):
-        record = dict(zip(header, row))
-        forms = tuple(form.strip() for form in record.get("forms", "").split(FORM_SEPARATOR.strip()) if form.strip())
-        actors.setdefault(record.get("id", ""), Actor(record.get("id", ""), record.get("name", ""),
-                                                      record.get("type", ""), forms, line))
+    for row, line in zip(rows, lines, strict=True):
+        record = dict(zip(header, row, strict=True))
+        forms = tuple(
+            form.strip() for form in record.get("forms", "").split(FORM_SEPARATOR.strip()) if form.strip()
+        )
+        actors.setdefault(
+            record.get("id", ""),
+            Actor(record.get("id", ""), record.get("name", ""), record.get("type", ""), forms, line),
+        )
     return actors
 
 
-def check_actor_rules(header: list[str], rows: list[list[str]], lines: list[int], shown: str) -> list[Problem]:
+def check_actor_rules(
+    header: list[str], rows: list[list[str]], lines: list[int], shown: str
+) -> list[Problem]:
     """One type per actor, and each form of the text names one actor."""
     problems = []
     first: dict[str, tuple[int, str]] = {}
     form_owner: dict[str, tuple[int, str]] = {}
-    for row, line in zip(rows, lines):
-        record = dict(zip(header, row))
+    for row, line in zip(rows, lines, strict=True):
+        record = dict(zip(header, row, strict=True))
         actor_id, actor_type = record.get("id", ""), record.get("type", "")
         if actor_id in first and first[actor_id][1] != actor_type:
-            problems.append(Problem(shown, line, "type", (
-                f"actor {actor_id!r} has two types: {first[actor_id][1]!r} on line {first[actor_id][0]} and "
-                f"{actor_type!r} here; an actor has one type"), actor_id))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "type",
+                    (
+                        f"actor {actor_id!r} has two types: {first[actor_id][1]!r} "
+                        f"on line {first[actor_id][0]} and {actor_type!r} here; an actor has one type"
+                    ),
+                    actor_id,
+                )
+            )
         first.setdefault(actor_id, (line, actor_type))
         for form in record.get("forms", "").split(FORM_SEPARATOR.strip()):
             form = form.strip()
             owner = form_owner.get(form)
             if owner and owner[1] != actor_id:
-                problems.append(Problem(shown, line, "forms", (
-                    f"{form!r} is already a form of {owner[1]!r} (line {owner[0]}): a form names one actor"), actor_id))
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        "forms",
+                        (
+                            f"{form!r} is already a form of {owner[1]!r} (line {owner[0]}): "
+                            "a form names one actor"
+                        ),
+                        actor_id,
+                    )
+                )
             form_owner.setdefault(form, (line, actor_id))
     return problems
-

@@ -9,8 +9,13 @@ import pandas as pd
 UNIT_SYMBOLS = {"percent": "%", "US dollars": "US$", "yen": "¥"}
 UNSTATED_CURRENCY = "money, currency not stated"
 # how a qualified amount reads: "nearly 5%", "of the order of 10 million"; an exact amount has no prefix
-QUALIFIER_PREFIXES = {"about": "about ", "at least": "at least ", "just over": "just over ", "nearly": "nearly ",
-                      "order of magnitude": "of the order of "}
+QUALIFIER_PREFIXES = {
+    "about": "about ",
+    "at least": "at least ",
+    "just over": "just over ",
+    "nearly": "nearly ",
+    "order of magnitude": "of the order of ",
+}
 
 
 def _present(value) -> bool:
@@ -40,7 +45,10 @@ def date_label(row) -> str:
 
 def _amount(value: float, unit) -> str:
     if unit in ("US dollars", "yen", UNSTATED_CURRENCY):
-        symbol, note = (UNIT_SYMBOLS.get(unit, ""), " (currency not stated)" if unit == UNSTATED_CURRENCY else "")
+        symbol, note = (
+            UNIT_SYMBOLS.get(unit, ""),
+            " (currency not stated)" if unit == UNSTATED_CURRENCY else "",
+        )
         for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
             if abs(value) >= size:
                 return f"{symbol}{value / size:g} {word}{note}"

@@ -75,8 +75,12 @@ class Page:
         return [block for block in self.blocks if isinstance(block, Figure)]
 
     def footnotes(self) -> list[int]:
-        return [int(n) for block in self.blocks if isinstance(block, str)
-                for n in re.findall(r"\[\^(\d+)\]", block)]
+        return [
+            int(n)
+            for block in self.blocks
+            if isinstance(block, str)
+            for n in re.findall(r"\[\^(\d+)\]", block)
+        ]
 
 
 @dataclass
@@ -117,11 +121,17 @@ def decode(path: Path) -> list[str]:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise ManuscriptError(path, line, f"not UTF-8: byte 0x{raw[error.start]:02x} at column {column} "
-                                          "(save the manuscript as UTF-8 text)") from None
+        raise ManuscriptError(
+            path,
+            line,
+            f"not UTF-8: byte 0x{raw[error.start]:02x} at column {column} "
+            "(save the manuscript as UTF-8 text)",
+        ) from None
     text = text.removeprefix("\ufeff")
     if not text.strip():
-        raise ManuscriptError(path, 1, 'the file is empty; a manuscript starts with a line "Chapter N Country"')
+        raise ManuscriptError(
+            path, 1, 'the file is empty; a manuscript starts with a line "Chapter N Country"'
+        )
     return text.splitlines()
 
 
@@ -130,12 +140,17 @@ def mark_footnotes(path: Path, numbered_lines: list[tuple[int, str]]) -> list[st
     expected = 1
     marked = []
     for line_number, text in numbered_lines:
-        def reference(found: re.Match) -> str:
+
+        def reference(found: re.Match, line_number: int = line_number, text: str = text) -> str:
             nonlocal expected
             number = int(found.group(1))
             if number != expected:
-                raise ManuscriptError(path, line_number, f"footnote {number} out of sequence: expected "
-                                                         f"footnote {expected} here (after “{text[max(0, found.start() - 30):found.start()]}”)")
+                raise ManuscriptError(
+                    path,
+                    line_number,
+                    f"footnote {number} out of sequence: expected "
+                    f"footnote {expected} here (after “{text[max(0, found.start() - 30) : found.start()]}”)",
+                )
             expected += 1
             return f"[^{number}]"
 
@@ -152,8 +167,12 @@ def read_opening(path: Path) -> tuple[int, int, str]:
     first_line, first = _numbered_lines(path)[0]
     opening = CHAPTER_LINE.fullmatch(first)
     if not opening:
-        raise ManuscriptError(path, first_line, f'the first line must be "Chapter N Country" (for example '
-                                                f'"Chapter 9 Ruritania"), found “{first[:60]}”')
+        raise ManuscriptError(
+            path,
+            first_line,
+            f'the first line must be "Chapter N Country" (for example '
+            f'"Chapter 9 Ruritania"), found “{first[:60]}”',
+        )
     return first_line, int(opening.group(1)), opening.group(2).strip()
 
 
@@ -167,34 +186,52 @@ def read_manuscript(path: Path) -> Manuscript:
         figure = FIGURE_LINE.fullmatch(text)
         if figure:
             if int(figure.group(1)) != number:
-                raise ManuscriptError(path, line_number, f"FIGURE {figure.group(1)}.{figure.group(2)} in chapter "
-                                                         f"{number}: a figure of this chapter is numbered {number}.k")
+                raise ManuscriptError(
+                    path,
+                    line_number,
+                    f"FIGURE {figure.group(1)}.{figure.group(2)} in chapter "
+                    f"{number}: a figure of this chapter is numbered {number}.k",
+                )
             kinds.append("figure")
         elif text.startswith("FIGURE"):
-            raise ManuscriptError(path, line_number, f"a figure line must read “FIGURE {number}.k.Caption”, "
-                                                     f"found “{text[:40]}”")
+            raise ManuscriptError(
+                path, line_number, f"a figure line must read “FIGURE {number}.k.Caption”, found “{text[:40]}”"
+            )
         else:
             kinds.append("heading" if is_heading(text) else "paragraph")
-    paragraphs = mark_footnotes(path, [entry for entry, kind in zip(body, kinds) if kind == "paragraph"])
+    paragraphs = mark_footnotes(
+        path, [entry for entry, kind in zip(body, kinds, strict=True) if kind == "paragraph"]
+    )
     next_paragraph = iter(paragraphs)
     figure_count = 0
-    for (line_number, text), kind in zip(body, kinds):
+    for (line_number, text), kind in zip(body, kinds, strict=True):
         if kind == "heading":
             section = standard_section(text, title) or slugify(text)
             if section in (OPENING_SECTION, *(page.section for page in pages)):
-                raise ManuscriptError(path, line_number, f"a second page named “{section}” (heading “{text}”); "
-                                                         "each heading must name a page of its own")
+                raise ManuscriptError(
+                    path,
+                    line_number,
+                    f"a second page named “{section}” (heading “{text}”); "
+                    "each heading must name a page of its own",
+                )
             pages.append(Page(section, text, line_number))
         elif kind == "figure":
             found = FIGURE_LINE.fullmatch(text)
             figure_count += 1
             if int(found.group(2)) != figure_count:
-                raise ManuscriptError(path, line_number, f"FIGURE {found.group(1)}.{found.group(2)}: expected figure "
-                                                         f"{number}.{figure_count} here")
+                raise ManuscriptError(
+                    path,
+                    line_number,
+                    f"FIGURE {found.group(1)}.{found.group(2)}: expected figure {number}.{figure_count} here",
+                )
             if figure_count > 1:
-                raise ManuscriptError(path, line_number, f"FIGURE {number}.{figure_count}: the edition rebuilds only "
-                                                         f"Figure {number}.1, from the chapter's scores; a further "
-                                                         "figure needs its data before it can be imported")
+                raise ManuscriptError(
+                    path,
+                    line_number,
+                    f"FIGURE {number}.{figure_count}: the edition rebuilds only "
+                    f"Figure {number}.1, from the chapter's scores; a further "
+                    "figure needs its data before it can be imported",
+                )
             pages[-1].blocks.append(Figure(f"{number}.{figure_count}", found.group(3).strip(), line_number))
         else:
             pages[-1].blocks.append(next(next_paragraph))

@@ -76,6 +76,7 @@ def strip_inline_markup(text: str) -> str:
 
 # --- the manuscript ------------------------------------------------------------------------------
 
+
 def drop_footnote_digits(paragraphs: list[str]) -> list[str]:
     """The bare footnote markers 1, 2, ... in order, each right after a sentence's closing
     punctuation; found in sequence as the import finds them, so a year or a count is never taken."""
@@ -85,7 +86,7 @@ def drop_footnote_digits(paragraphs: list[str]) -> list[str]:
         marker = re.compile(rf"(?<=[.”)]){number}(?=\s|$)")
         found = marker.search(kept[position])
         if found:
-            kept[position] = kept[position][: found.start()] + kept[position][found.end():]
+            kept[position] = kept[position][: found.start()] + kept[position][found.end() :]
             number += 1
         else:
             position += 1
@@ -99,6 +100,7 @@ def manuscript_sentences(chapter: Chapter, root: Path = paths.ROOT) -> list[str]
 
 
 # --- the pages -----------------------------------------------------------------------------------
+
 
 def chapter_pages(chapter: Chapter, root: Path = paths.ROOT) -> list[Path]:
     """The chapter's pages of prose in reading order: as `_toc.yml` lists them, then any page of
@@ -131,7 +133,7 @@ def page_paragraphs(text: str) -> list[tuple[int, str]]:
     figure (`{glued-figure}` with `:kind: figure`), whose first paragraph is their caption."""
     front = FRONT_MATTER.match(text)
     offset = front.group(0).count("\n") if front else 0
-    lines = text[front.end():].splitlines() if front else text.splitlines()
+    lines = text[front.end() :].splitlines() if front else text.splitlines()
     paragraphs: list[tuple[int, str]] = []
     current: list[str] = []
     start = 0
@@ -166,7 +168,9 @@ def page_paragraphs(text: str) -> list[tuple[int, str]]:
         elif stripped.startswith("#"):
             flush()
             paragraphs.append((number, strip_inline_markup(stripped.lstrip("#").strip())))
-        elif LABEL.match(stripped) or FOOTNOTE_DEFINITION.match(stripped) or stripped.startswith(("%", "<!--")):
+        elif (
+            LABEL.match(stripped) or FOOTNOTE_DEFINITION.match(stripped) or stripped.startswith(("%", "<!--"))
+        ):
             flush()
         else:
             if not current:
@@ -201,6 +205,7 @@ def page_sentences(chapter: Chapter, root: Path = paths.ROOT) -> list[PageSenten
 
 # --- the comparison ------------------------------------------------------------------------------
 
+
 def compare(old: list[str], new: list[PageSentence]) -> list[Change]:
     """The changes from the manuscript's sentences to the pages', in reading order."""
     new_texts = [s.text for s in new]
@@ -226,7 +231,9 @@ def _pair_up(old: list[str], new: list[PageSentence], where: str) -> list[Change
             if ratio > best_ratio:
                 best, best_ratio = index, ratio
         if best is None:
-            changes.append(Change("removed", sentence, None, new[next_new].docname if next_new < len(new) else where))
+            changes.append(
+                Change("removed", sentence, None, new[next_new].docname if next_new < len(new) else where)
+            )
             continue
         changes += [Change("added", None, s.text, s.docname) for s in new[next_new:best]]
         changes.append(Change("edited", sentence, new[best].text, new[best].docname))

@@ -49,7 +49,7 @@ def parse_page(source: str, docname: str) -> list[Paragraph]:
     """The authors' paragraphs of one page's MyST source, each with its anchor."""
     front = FRONT_MATTER.match(source)
     skipped_lines = source[: front.end()].count("\n") if front else 0
-    lines = source[front.end() if front else 0:].split("\n")
+    lines = source[front.end() if front else 0 :].split("\n")
     blocks: list[tuple[int, list[str]]] = []
     fence, current, start = None, [], 0
     for number, line in enumerate(lines, start=skipped_lines + 1):
@@ -101,11 +101,16 @@ def chapter_paragraphs(chapter: chapters_module.Chapter) -> list[Paragraph]:
     return [paragraph for page in pages if page.exists() for paragraph in page_paragraphs(page)]
 
 
-def paragraph_for_quote(quote: str, chapter: chapters_module.Chapter, section: str | None = None) -> Paragraph | None:
+def paragraph_for_quote(
+    quote: str, chapter: chapters_module.Chapter, section: str | None = None
+) -> Paragraph | None:
     """The paragraph that holds a quote verbatim (on the section's page when given), or None."""
     quote = " ".join(quote.split())
-    pages = [chapter.page_for_section(section)] if section else \
-        [chapter.page_for_section(s) for s in chapter.sections()]
+    pages = (
+        [chapter.page_for_section(section)]
+        if section
+        else [chapter.page_for_section(s) for s in chapter.sections()]
+    )
     for page in pages:
         if page.exists():
             for paragraph in page_paragraphs(page):

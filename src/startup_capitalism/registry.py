@@ -53,11 +53,19 @@ def site_toc_with(toc: dict, chapter: Chapter, sections: list[dict], notebooks: 
     parts = [part for part in toc.get("parts", []) if _part_number(part) != chapter.number]
     new_parts = [
         {"caption": chapter_caption(chapter), "chapters": [opening_entry(chapter, sections)]},
-        {"caption": notebooks_caption(chapter),
-         "chapters": [{"file": docname(paths.NOTEBOOKS_DIR.name, chapter, name)} for name in notebooks]},
+        {
+            "caption": notebooks_caption(chapter),
+            "chapters": [{"file": docname(paths.NOTEBOOKS_DIR.name, chapter, name)} for name in notebooks],
+        },
     ]
-    at = next((i for i, part in enumerate(parts)
-               if _part_number(part) is None or _part_number(part) > chapter.number), len(parts))
+    at = next(
+        (
+            i
+            for i, part in enumerate(parts)
+            if _part_number(part) is None or _part_number(part) > chapter.number
+        ),
+        len(parts),
+    )
     return {**toc, "parts": parts[:at] + new_parts + parts[at:]}
 
 
@@ -71,8 +79,14 @@ def _entry_chapter(entry: dict) -> int | None:
 def pdf_toc_with(toc: dict, chapter: Chapter, sections: list[dict]) -> dict:
     """`toc` with the chapter's opening page and sections, by chapter number before the book's pages."""
     entries = [entry for entry in toc.get("chapters", []) if _entry_chapter(entry) != chapter.number]
-    at = next((i for i, entry in enumerate(entries)
-               if _entry_chapter(entry) is None or _entry_chapter(entry) > chapter.number), len(entries))
+    at = next(
+        (
+            i
+            for i, entry in enumerate(entries)
+            if _entry_chapter(entry) is None or _entry_chapter(entry) > chapter.number
+        ),
+        len(entries),
+    )
     return {**toc, "chapters": entries[:at] + [opening_entry(chapter, sections)] + entries[at:]}
 
 
@@ -103,6 +117,7 @@ def _appended(values: list, more: list) -> list:
 
 # --- reading and writing ---------------------------------------------------------------------
 
+
 class _IndentedDumper(yaml.SafeDumper):
     """Lists indented under their key, as the TOCs are written by hand."""
 
@@ -122,16 +137,20 @@ def read_toc(path: Path) -> tuple[dict, str]:
 
 
 def dump_toc(toc: dict, header: str) -> str:
-    return header + yaml.dump(_without_empty_sections(toc), Dumper=_IndentedDumper, sort_keys=False,
-                              allow_unicode=True, width=110)
+    return header + yaml.dump(
+        _without_empty_sections(toc), Dumper=_IndentedDumper, sort_keys=False, allow_unicode=True, width=110
+    )
 
 
 def _without_empty_sections(node):
     if isinstance(node, list):
         return [_without_empty_sections(item) for item in node]
     if isinstance(node, dict):
-        return {key: _without_empty_sections(value) for key, value in node.items()
-                if not (key == "sections" and not value)}
+        return {
+            key: _without_empty_sections(value)
+            for key, value in node.items()
+            if not (key == "sections" and not value)
+        }
     return node
 
 
@@ -140,6 +159,7 @@ def dump_datapackage(package: dict) -> str:
 
 
 # --- checking --------------------------------------------------------------------------------
+
 
 def _files(entries: list[dict]) -> list[str]:
     names = []
@@ -153,8 +173,10 @@ def _files(entries: list[dict]) -> list[str]:
 def chapter_pages(root: Path, chapter: Chapter) -> list[str]:
     """Docnames of the chapter's pages on disk, the opening first."""
     folder = root / paths.CHAPTERS_DIR.name / chapter.dirname
-    return [docname(paths.CHAPTERS_DIR.name, chapter, page.stem) for page in
-            sorted(folder.glob("*.md"), key=lambda page: (page.name != OPENING_PAGE, page.name))]
+    return [
+        docname(paths.CHAPTERS_DIR.name, chapter, page.stem)
+        for page in sorted(folder.glob("*.md"), key=lambda page: (page.name != OPENING_PAGE, page.name))
+    ]
 
 
 def chapter_notebooks(root: Path, chapter: Chapter) -> list[str]:
@@ -166,13 +188,18 @@ def _page_problems(root: Path, where: str, listed: list[str], chapter: Chapter) 
     problems = []
     on_disk = chapter_pages(root, chapter)
     if sorted(listed) != sorted(on_disk):
-        problems.append(f"{where}: chapter {chapter.number} lists {sorted(set(listed) - set(on_disk)) or 'no extra page'} "
-                        f"that is not in {chapter.dirname}/ and misses {sorted(set(on_disk) - set(listed)) or 'nothing'}")
+        problems.append(
+            f"{where}: chapter {chapter.number} lists "
+            f"{sorted(set(listed) - set(on_disk)) or 'no extra page'} that is not in {chapter.dirname}/ "
+            f"and misses {sorted(set(on_disk) - set(listed)) or 'nothing'}"
+        )
     elif listed[0] != on_disk[0]:
         problems.append(f"{where}: chapter {chapter.number} must start with its opening page {on_disk[0]}")
     back = [name for name in listed if name.rsplit("/", 1)[1] in BACK_MATTER_PAGES]
-    if back and listed[-len(back):] != back:
-        problems.append(f"{where}: chapter {chapter.number}'s back-matter pages {back} must come after its sections")
+    if back and listed[-len(back) :] != back:
+        problems.append(
+            f"{where}: chapter {chapter.number}'s back-matter pages {back} must come after its sections"
+        )
     return problems
 
 
@@ -191,24 +218,34 @@ def registration_problems(root: Path = paths.ROOT) -> list[str]:
     by_caption = {part["caption"]: part for part in chapter_parts}
     for chapter in chapters:
         if chapter_caption(chapter) in by_caption:
-            problems += _page_problems(root, SITE_TOC, _files(by_caption[chapter_caption(chapter)]["chapters"]), chapter)
+            problems += _page_problems(
+                root, SITE_TOC, _files(by_caption[chapter_caption(chapter)]["chapters"]), chapter
+            )
         if notebooks_caption(chapter) in by_caption:
             listed = _files(by_caption[notebooks_caption(chapter)]["chapters"])
             if sorted(listed) != chapter_notebooks(root, chapter):
-                problems.append(f"{SITE_TOC}: chapter {chapter.number}'s notebooks part lists {listed}, "
-                                f"notebooks/{chapter.dirname}/ holds {chapter_notebooks(root, chapter)}")
+                problems.append(
+                    f"{SITE_TOC}: chapter {chapter.number}'s notebooks part lists {listed}, "
+                    f"notebooks/{chapter.dirname}/ holds {chapter_notebooks(root, chapter)}"
+                )
     pdf, _ = read_toc(root / PDF_TOC)
     entries = pdf.get("chapters", [])
     numbers = [_entry_chapter(entry) for entry in entries]
-    if [n for n in numbers if n is not None] != [c.number for c in chapters] or \
-            numbers[: len(chapters)] != [c.number for c in chapters]:
-        problems.append(f"{PDF_TOC}: chapter openings {numbers}, expected {[c.number for c in chapters]} first")
+    if [n for n in numbers if n is not None] != [c.number for c in chapters] or numbers[: len(chapters)] != [
+        c.number for c in chapters
+    ]:
+        problems.append(
+            f"{PDF_TOC}: chapter openings {numbers}, expected {[c.number for c in chapters]} first"
+        )
     else:
-        for chapter, entry in zip(chapters, entries):
+        for chapter, entry in zip(chapters, entries, strict=False):
             listed = _files([entry])
             problems += _page_problems(root, PDF_TOC, listed, chapter)
-            problems += [f"{PDF_TOC}: lists the notebook {name}" for name in listed
-                         if name.startswith(paths.NOTEBOOKS_DIR.name + "/")]
+            problems += [
+                f"{PDF_TOC}: lists the notebook {name}"
+                for name in listed
+                if name.startswith(paths.NOTEBOOKS_DIR.name + "/")
+            ]
     problems += _datapackage_problems(root, chapters)
     return problems
 
@@ -216,17 +253,22 @@ def registration_problems(root: Path = paths.ROOT) -> list[str]:
 def _datapackage_problems(root: Path, chapters: list[Chapter]) -> list[str]:
     package = json.loads((root / paths.DATA_DIR.name / paths.DATAPACKAGE.name).read_text(encoding="utf-8"))
     sections = {Path(name).name for chapter in chapters for name in chapter_notebooks(root, chapter)}
-    expected = {"country": {c.country for c in chapters}, "section": sections,
-                "chapter": {c.number for c in chapters}}
+    expected = {
+        "country": {c.country for c in chapters},
+        "section": sections,
+        "chapter": {c.number for c in chapters},
+    }
     problems = []
     for resource in package["resources"]:
         for field in resource["schema"]["fields"]:
             if field["name"] in expected:
                 allowed = set(field.get("constraints", {}).get("enum", []))
                 if allowed != expected[field["name"]]:
-                    problems.append(f"{paths.DATAPACKAGE.name}: {resource['name']}.{field['name']} allows "
-                                    f"{sorted(allowed, key=str)}, the chapters declare "
-                                    f"{sorted(expected[field['name']], key=str)}")
+                    problems.append(
+                        f"{paths.DATAPACKAGE.name}: {resource['name']}.{field['name']} allows "
+                        f"{sorted(allowed, key=str)}, the chapters declare "
+                        f"{sorted(expected[field['name']], key=str)}"
+                    )
     return problems
 
 

@@ -30,16 +30,19 @@ EMBED_OPTIONS = {
     "actions": {"export": True, "source": False, "compiled": False, "editor": False},
 }
 
-_HTML_TEMPLATE = """\
-<div class="startup-chart-block">
-{heading}<div class="startup-chart" id="{element_id}" role="figure" aria-label="{label}"></div>
-{hint}{data_table}<script type="application/json" class="startup-chart-spec" data-chart="{element_id}">{payload}</script>
-</div>"""
+_HTML_TEMPLATE = (
+    '<div class="startup-chart-block">\n'
+    '{heading}<div class="startup-chart" id="{element_id}" role="figure" aria-label="{label}"></div>\n'
+    '{hint}{data_table}<script type="application/json" class="startup-chart-spec" '
+    'data-chart="{element_id}">{payload}</script>\n'
+    "</div>"
+)
 # the chart's own title and subtitle are HTML above it on screen, so they wrap on a phone
 _HEADING_TEMPLATE = '<p class="startup-chart-title">{title}</p>\n'
 _SUBTITLE_TEMPLATE = '<p class="startup-chart-subtitle">{subtitle}</p>\n'
 # channels that place or style marks without carrying a value a reader needs in the table
 _LAYOUT_CHANNELS = {"xOffset", "yOffset", "opacity", "size", "strokeDash", "shape"}
+
 
 def vega_bundle_javascript() -> str:
     """Vega, Vega-Lite (the version Altair writes) and Vega-Embed as one script, from vl-convert."""
@@ -118,14 +121,19 @@ def data_table_html(spec: dict) -> str:
     rows = chart_rows(spec)
     if not headings or not rows:
         return ""
-    head = "".join(f'<th scope="col">{html.escape(heading.replace(" (click to filter)", ""))}</th>'
-                   for heading in headings.values())
+    head = "".join(
+        f'<th scope="col">{html.escape(heading.replace(" (click to filter)", ""))}</th>'
+        for heading in headings.values()
+    )
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(_cell(row.get(field)))}</td>" for field in headings) + "</tr>"
-        for row in rows)
-    return (f'<details class="startup-chart-data"><summary>Data behind this chart ({len(rows)} rows)</summary>\n'
-            f'<div class="startup-chart-data-scroll"><table><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div></details>\n")
+        for row in rows
+    )
+    return (
+        f'<details class="startup-chart-data"><summary>Data behind this chart ({len(rows)} rows)</summary>\n'
+        f'<div class="startup-chart-data-scroll"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div></details>\n"
+    )
 
 
 def _cell(value) -> str:

@@ -27,7 +27,8 @@ class GluedTable:
         # relative column widths for the LaTeX builder: the longest cell, bounded so that short
         # columns (dates, row ids) do not wrap and long ones (facts, quotes) do not crowd them out
         widths = [
-            min(50, max(11, len(column) // 2, *(len(row[i]) for row in rows))) for i, column in enumerate(columns)
+            min(50, max(11, len(column) // 2, *(len(row[i]) for row in rows)))
+            for i, column in enumerate(columns)
         ]
         return {
             "text/plain": self.frame.to_string(index=False),
@@ -44,13 +45,17 @@ def glue_table(key: str, frame: pd.DataFrame) -> pd.DataFrame:
 def evidence_table(frame: pd.DataFrame, *, with_quantity: bool = False) -> pd.DataFrame:
     """Evidence rows as a reader's table: date, fact, actor, citation and row id, oldest first."""
     ordered = frame.sort_values(["year", "id"], na_position="last")
-    table = pd.DataFrame({
-        "Date": [fmt.date_label(row) for row in ordered.to_dict("records")],
-        "Fact": ordered["title"].astype("string"),
-    })
+    table = pd.DataFrame(
+        {
+            "Date": [fmt.date_label(row) for row in ordered.to_dict("records")],
+            "Fact": ordered["title"].astype("string"),
+        }
+    )
     if with_quantity:
-        table["Value"] = [fmt.quantity(v, u, q) for v, u, q in
-                          zip(ordered["value"], ordered["unit"], ordered["value_qualifier"])]
+        table["Value"] = [
+            fmt.quantity(v, u, q)
+            for v, u, q in zip(ordered["value"], ordered["unit"], ordered["value_qualifier"], strict=True)
+        ]
     # the actor's canonical name, so one actor reads the same in every row (tooltips keep the text's wording)
     table["Actor"] = ordered["actor_name"].astype("string").fillna("—")
     table["Citation"] = ordered["citation"].astype("string").fillna("—")

@@ -18,16 +18,26 @@ from . import paths
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate the evidence CSV files.")
     parser.add_argument("--evidence", type=Path, default=paths.EVIDENCE_CSV, help="evidence CSV to check")
-    parser.add_argument("--actors", type=Path, default=paths.ACTORS_CSV, help="actors CSV to check (evidence's actor_id refers to it)")
-    parser.add_argument("--scores", type=Path, default=paths.SCORES_CSV, help="the chapters' Figure N.1 scores CSV to check")
+    parser.add_argument(
+        "--actors",
+        type=Path,
+        default=paths.ACTORS_CSV,
+        help="actors CSV to check (evidence's actor_id refers to it)",
+    )
+    parser.add_argument(
+        "--scores", type=Path, default=paths.SCORES_CSV, help="the chapters' Figure N.1 scores CSV to check"
+    )
     arguments = parser.parse_args(argv)
     try:
         from .evidence import ACTORS_RESOURCE, EVIDENCE_RESOURCE, SCORES_RESOURCE, validate_file
 
         failed = False
         valid_evidence = None
-        for path, resource in ((arguments.evidence, EVIDENCE_RESOURCE), (arguments.actors, ACTORS_RESOURCE),
-                               (arguments.scores, SCORES_RESOURCE)):
+        for path, resource in (
+            (arguments.evidence, EVIDENCE_RESOURCE),
+            (arguments.actors, ACTORS_RESOURCE),
+            (arguments.scores, SCORES_RESOURCE),
+        ):
             parsed, problems = validate_file(path, resource, actors_path=arguments.actors)
             for problem in problems:
                 print(problem, file=sys.stderr)
@@ -44,7 +54,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"warning: citations: {warning}", file=sys.stderr)
         return 1 if failed else 0
     except Exception as error:  # a validator must explain, not crash
-        print(f"validate: internal error while checking the data: {type(error).__name__}: {error}", file=sys.stderr)
+        print(
+            f"validate: internal error while checking the data: {type(error).__name__}: {error}",
+            file=sys.stderr,
+        )
         return 2
 
 

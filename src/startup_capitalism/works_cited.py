@@ -41,8 +41,10 @@ class WorksIndex:
 
     @property
     def interviews(self) -> list[Interview]:
-        return sorted((w for w in self.uses if isinstance(w, Interview)),
-                      key=lambda i: (pd.to_datetime(i.date), i.place))
+        return sorted(
+            (w for w in self.uses if isinstance(w, Interview)),
+            key=lambda i: (pd.to_datetime(i.date), i.place),
+        )
 
     def citation_count(self) -> int:
         return sum(len(uses) for uses in self.uses.values())
@@ -61,7 +63,9 @@ def works_index(chapters: list[chapters_module.Chapter], evidence: pd.DataFrame 
     return index
 
 
-def _join_evidence(index: WorksIndex, chapters: list[chapters_module.Chapter], evidence: pd.DataFrame) -> None:
+def _join_evidence(
+    index: WorksIndex, chapters: list[chapters_module.Chapter], evidence: pd.DataFrame
+) -> None:
     by_number = {chapter.number: chapter for chapter in chapters}
     for row in evidence.itertuples(index=False):
         chapter = by_number.get(int(row.chapter))
@@ -88,9 +92,14 @@ class Audit:
     never_cited: list[str] = field(default_factory=list)
 
     def warnings(self) -> list[str]:
-        groups = (("year suffix", self.missing_siblings), ("author spelling", self.spellings),
-                  ("evidence citation", self.evidence_mismatches), ("unread citation", self.unparsed),
-                  ("no reference entry", self.without_entry), ("reference never cited", self.never_cited))
+        groups = (
+            ("year suffix", self.missing_siblings),
+            ("author spelling", self.spellings),
+            ("evidence citation", self.evidence_mismatches),
+            ("unread citation", self.unparsed),
+            ("no reference entry", self.without_entry),
+            ("reference never cited", self.never_cited),
+        )
         return [f"{kind}: {message}" for kind, messages in groups for message in messages]
 
 
@@ -101,7 +110,8 @@ def audit(index: WorksIndex, bib_keys: dict[str, str] | None = None) -> Audit:
         missing_siblings=citations.missing_suffix_siblings(works),
         # each citation keeps the interview as it was credited there ("author interview", ...)
         spellings=citations.author_spelling_variants(
-            works, [use.citation.work for interview in index.interviews for use in index.uses[interview]]),
+            works, [use.citation.work for interview in index.interviews for use in index.uses[interview]]
+        ),
         evidence_mismatches=list(index.evidence_mismatches),
         unparsed=[f"{p.docname} ({p.anchor}): {u.written}" for p, u in index.unparsed],
     )

@@ -21,11 +21,45 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from . import (assets, buttons, built_with, changes, chapter_list, codebook, data_version, execution_cache,
-               exhibit, glued, latex_images, numbering, orphans, pdfs, reproducible, rereads, works_cited)
+from . import (
+    assets,
+    built_with,
+    buttons,
+    changes,
+    chapter_list,
+    codebook,
+    data_version,
+    execution_cache,
+    exhibit,
+    glued,
+    latex_images,
+    numbering,
+    orphans,
+    pdfs,
+    reproducible,
+    rereads,
+    works_cited,
+)
 
-MODULES = (exhibit, glued, codebook, data_version, numbering, pdfs, chapter_list, latex_images, rereads,
-           execution_cache, buttons, assets, orphans, changes, works_cited, built_with, reproducible)
+MODULES = (
+    exhibit,
+    glued,
+    codebook,
+    data_version,
+    numbering,
+    pdfs,
+    chapter_list,
+    latex_images,
+    rereads,
+    execution_cache,
+    buttons,
+    assets,
+    orphans,
+    changes,
+    works_cited,
+    built_with,
+    reproducible,
+)
 
 
 def setup(app: Sphinx) -> dict:

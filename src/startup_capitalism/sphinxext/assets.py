@@ -28,13 +28,16 @@ VIEWPORT_TAG = re.compile(r'<meta name="viewport"[^>]*>\s*')
 # the front page's heading is the book's title: the template would say it twice
 REPEATED_TITLE = re.compile(r"<title>(.+?) &#8212; \1</title>")
 FONTAWESOME_SCRIPT = re.compile(r'<script[^>]*src="[^"]*scripts/fontawesome\.js[^"]*"[^>]*></script>\s*')
-ICON_CLASS = re.compile(r'\bfa-([a-z0-9-]+)')
+ICON_CLASS = re.compile(r"\bfa-([a-z0-9-]+)")
 # an icon in the theme's fontawesome.js: name: [width, height, [aliases], "unicode", "path"]
 ICON_DEFINITION = r'(?<![\w-])(?:"{name}"|{name}):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","(M[^"]+)"\]'
 # page assets that only pages using them need (checked against the page's HTML body)
 ASSETS_NEEDED_BY = {
-    "sphinx-design": 'class="sd-', "design-tabs": 'class="sd-', "togglebutton": "toggle",
-    "copybutton": 'class="highlight', "clipboard": 'class="highlight',
+    "sphinx-design": 'class="sd-',
+    "design-tabs": 'class="sd-',
+    "togglebutton": "toggle",
+    "copybutton": 'class="highlight',
+    "clipboard": 'class="highlight',
 }
 
 
@@ -100,8 +103,10 @@ def page_description(doctree: nodes.document | None) -> str:
     if doctree is None:
         return ""
     for paragraph in doctree.findall(nodes.paragraph):
-        if any(isinstance(parent, (nodes.caption, nodes.legend, nodes.table, nodes.footnote))
-               for parent in _ancestors(paragraph)):
+        if any(
+            isinstance(parent, (nodes.caption, nodes.legend, nodes.table, nodes.footnote))
+            for parent in _ancestors(paragraph)
+        ):
             continue
         text = " ".join(paragraph.astext().split())
         if len(text) >= 40:
@@ -169,16 +174,27 @@ def _icon_stylesheet(names: set[str], fontawesome_js: str) -> str:
             continue
         # the solid set is defined after the regular one: the pages use solid icons
         width, height, path = matches[-1].groups()
-        svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"><path d="{path}"/></svg>'
+        svg = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"><path d="{path}"/></svg>'
+        )
         url = "data:image/svg+xml," + urllib.parse.quote(svg, safe=" =:/,.-")
-        rules.append(f'.fa-{name} {{ --startup-icon: url("{url}"); width: {int(width) / int(height):.4g}em; }}')
+        rules.append(
+            f'.fa-{name} {{ --startup-icon: url("{url}"); width: {int(width) / int(height):.4g}em; }}'
+        )
     return "\n".join(rules) + "\n"
 
 
 def _theme_fontawesome_js() -> str:
     import pydata_sphinx_theme
 
-    script = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts" / "fontawesome.js"
+    script = (
+        Path(pydata_sphinx_theme.__file__).parent
+        / "theme"
+        / "pydata_sphinx_theme"
+        / "static"
+        / "scripts"
+        / "fontawesome.js"
+    )
     return script.read_text(encoding="utf-8")
 
 
@@ -203,7 +219,9 @@ def _finish_pages(app: Sphinx, exception) -> None:
         if fixed != html:
             page.write_text(fixed, encoding="utf-8")
         icons.update(ICON_CLASS.findall(fixed))
-    (outdir / "_static" / ICON_STYLESHEET).write_text(_icon_stylesheet(icons, _theme_fontawesome_js()), encoding="utf-8")
+    (outdir / "_static" / ICON_STYLESHEET).write_text(
+        _icon_stylesheet(icons, _theme_fontawesome_js()), encoding="utf-8"
+    )
 
 
 def setup(app: Sphinx) -> dict:

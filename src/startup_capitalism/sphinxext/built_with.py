@@ -35,8 +35,13 @@ def tex_version() -> str:
 
 
 def commit(root: Path) -> str:
-    result = subprocess.run(["git", "log", "-1", "--format=%H (%cd)", "--date=format-local:%Y-%m-%d %H:%M UTC"],
-                            cwd=root, capture_output=True, text=True, env={"TZ": "UTC", "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        ["git", "log", "-1", "--format=%H (%cd)", "--date=format-local:%Y-%m-%d %H:%M UTC"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"TZ": "UTC", "PATH": "/usr/bin:/bin"},
+    )
     return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else "not a git checkout"
 
 
@@ -62,8 +67,10 @@ class BuiltWithDirective(SphinxDirective):
         listing += _item("Python", f"{platform.python_version()} ({platform.python_implementation()})")
         listing += _item("TeX", tex_version())
         listing += _item("Commit", commit(root))
-        listing += _item(f"Packages ({len(packages)}, from requirements.lock, each installed with its hash checked)",
-                         ", ".join(f"{name} {version}" for name, version in packages))
+        listing += _item(
+            f"Packages ({len(packages)}, from requirements.lock, each installed with its hash checked)",
+            ", ".join(f"{name} {version}" for name, version in packages),
+        )
         return [listing]
 
 

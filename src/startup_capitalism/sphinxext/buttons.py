@@ -28,8 +28,11 @@ def _reviewer_buttons(app: Sphinx, config) -> None:
             use_issues_button=True,
         )
         # Binder installs requirements.txt (jupytext included), so the MyST notebooks open as notebooks
-        options["launch_buttons"] = {**options.get("launch_buttons", {}), "binderhub_url": BINDER,
-                                     "notebook_interface": "jupyterlab"}
+        options["launch_buttons"] = {
+            **options.get("launch_buttons", {}),
+            "binderhub_url": BINDER,
+            "notebook_interface": "jupyterlab",
+        }
     config.html_theme_options = options
 
 

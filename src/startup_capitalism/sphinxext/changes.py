@@ -21,8 +21,9 @@ HEADINGS = {"edited": "Sentences edited", "added": "Sentences added", "removed":
 
 def page_link(docname: str) -> nodes.Node:
     """A reference to the page a change is on (resolved by Sphinx to its title, in HTML and LaTeX)."""
-    reference = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + docname,
-                                      refexplicit=False, refwarn=True)
+    reference = addnodes.pending_xref(
+        "", refdomain="std", reftype="doc", reftarget="/" + docname, refexplicit=False, refwarn=True
+    )
     reference += nodes.inline(docname, docname)
     return reference
 
@@ -58,16 +59,26 @@ class ManuscriptChanges(SphinxDirective):
         source = nodes.literal(chapter.manuscript, chapter.manuscript)
         summary = nodes.paragraph()
         if not changes:
-            summary += [nodes.Text("The pages of this chapter have no changes since the received manuscript ("),
-                        source, nodes.Text(f"): all {total} sentences are as received. The headings, labels, "
-                                           "footnote references and figure slots that the import added are "
-                                           "markup, not changes.")]
+            summary += [
+                nodes.Text("The pages of this chapter have no changes since the received manuscript ("),
+                source,
+                nodes.Text(
+                    f"): all {total} sentences are as received. The headings, labels, "
+                    "footnote references and figure slots that the import added are "
+                    "markup, not changes."
+                ),
+            ]
             return [summary]
-        summary += [nodes.Text("Compared with the received manuscript ("), source,
-                    nodes.Text(f"), the {total} sentences of this chapter's pages have "
-                               f"{count['edited']} edited, {count['added']} added and "
-                               f"{count['removed']} removed. In an edited sentence the words that "
-                               "differ are in bold.")]
+        summary += [
+            nodes.Text("Compared with the received manuscript ("),
+            source,
+            nodes.Text(
+                f"), the {total} sentences of this chapter's pages have "
+                f"{count['edited']} edited, {count['added']} added and "
+                f"{count['removed']} removed. In an edited sentence the words that "
+                "differ are in bold."
+            ),
+        ]
         result: list[nodes.Node] = [summary]
         for kind, heading in HEADINGS.items():
             these = [change for change in changes if change.kind == kind]

@@ -19,11 +19,21 @@ class ChapterListDirective(SphinxDirective):
             opening = opening_docname(chapter)
             self.env.note_dependency(str(chapter.folder / "index.md"))
             title = f"Chapter {chapter.number}: {chapter.title}"
-            reference = addnodes.pending_xref("", nodes.inline(title, title), refdomain="std", reftype="doc",
-                                              reftarget="/" + opening, refexplicit=True, refwarn=True)
+            reference = addnodes.pending_xref(
+                "",
+                nodes.inline(title, title),
+                refdomain="std",
+                reftype="doc",
+                reftarget="/" + opening,
+                refexplicit=True,
+                refwarn=True,
+            )
             paragraph = nodes.paragraph("", "", reference)
-            paragraph += nodes.raw("", f' (<a class="reference external" href="{chapter.pdf_name}" download>PDF</a>)',
-                                   format="html")
+            paragraph += nodes.raw(
+                "",
+                f' (<a class="reference external" href="{chapter.pdf_name}" download>PDF</a>)',
+                format="html",
+            )
             items += nodes.list_item("", paragraph)
         return [items]
 

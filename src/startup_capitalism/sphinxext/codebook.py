@@ -34,9 +34,15 @@ class CodebookDirective(SphinxDirective):
             if constraints.get("unique"):
                 rules.append("unique")
             if "enum" in constraints:
-                rules.append("one of: " + "; ".join(str(value) for value in constraints["enum"]))  # chapter numbers are integers
-            for key, word in (("minimum", "at least"), ("maximum", "at most"), ("maxLength", "at most characters:"),
-                              ("pattern", "pattern")):
+                rules.append(
+                    "one of: " + "; ".join(str(value) for value in constraints["enum"])
+                )  # chapter numbers are integers
+            for key, word in (
+                ("minimum", "at least"),
+                ("maximum", "at most"),
+                ("maxLength", "at most characters:"),
+                ("pattern", "pattern"),
+            ):
                 if key in constraints:
                     rules.append(f"{word} {constraints[key]}")
             for key in resource["schema"].get("foreignKeys", []):
@@ -45,9 +51,11 @@ class CodebookDirective(SphinxDirective):
                     rules.append(f"an {key['reference']['fields'][0]} of the {other} table")
             rows.append([field["name"], field["type"], field["description"], "; ".join(rules) or "optional"])
         caption = " ".join(self.content) or f"The columns of {resource['path']}."
-        table = numbered_table(nodes.title(caption, caption),
-                               table_body(["Column", "Type", "Meaning", "Allowed values"], rows, [14, 8, 50, 28]),
-                               classes=["codebook"])
+        table = numbered_table(
+            nodes.title(caption, caption),
+            table_body(["Column", "Type", "Meaning", "Allowed values"], rows, [14, 8, 50, 28]),
+            classes=["codebook"],
+        )
         self.set_source_info(table)
         if "name" in self.options:
             self.add_name(table)

@@ -29,8 +29,11 @@ class DataVersionDirective(SphinxDirective):
                 counts.append(f"{path.name} has {records:,} rows")
             sums.append(f"{hashlib.sha256(data).hexdigest()}  {path.name}")
         version = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))["version"]
-        summary = f"This build's data, data package version {version}: " + "; ".join(counts) + \
-            ". Their SHA-256 fingerprints:"
+        summary = (
+            f"This build's data, data package version {version}: "
+            + "; ".join(counts)
+            + ". Their SHA-256 fingerprints:"
+        )
         block = nodes.literal_block("\n".join(sums), "\n".join(sums), classes=["data-version"])
         block["language"] = "none"
         return [nodes.paragraph(summary, summary), block]

@@ -44,8 +44,7 @@ def build_reference_outputs(notebook):
         _, merged = cache.merge_match_into_notebook(notebook)
     except KeyError as error:
         raise RuntimeError(
-            "no outputs of the published build for this notebook: run `make book` first "
-            f"({error})"
+            f"no outputs of the published build for this notebook: run `make book` first ({error})"
         ) from error
     return merged
 

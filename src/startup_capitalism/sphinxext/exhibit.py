@@ -15,7 +15,9 @@ def _latex_visit_exhibit(translator, node: exhibit) -> None:
     translator.visit_figure(node)
     for index in range(len(translator.body) - 1, max(len(translator.body) - 4, -1), -1):
         if r"\begin{figure}" in translator.body[index]:
-            translator.body[index] = translator.body[index].replace(r"\begin{figure}", r"\begin{sphinxexhibit}")
+            translator.body[index] = translator.body[index].replace(
+                r"\begin{figure}", r"\begin{sphinxexhibit}"
+            )
             translator.context[-1] = translator.context[-1].replace(r"\end{figure}", r"\end{sphinxexhibit}")
             break
 

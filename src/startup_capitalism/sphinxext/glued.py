@@ -68,7 +68,9 @@ class GluedFigureDirective(GluedDirective):
         self.glued_from()
         try:
             source, line = self.get_source_info()
-            pending = create_pending_glue_ref(self.state.document, source, line, self.options["doc"], self.arguments[0])
+            pending = create_pending_glue_ref(
+                self.state.document, source, line, self.options["doc"], self.arguments[0]
+            )
         except PendingGlueReferenceError as exc:
             raise self.error(f"glued-figure: {exc}") from exc
         node_class = exhibit if self.options.get("kind", "exhibit") == "exhibit" else nodes.figure
@@ -105,14 +107,15 @@ class FillGluedTables(SphinxPostTransform):
             if table_data is None:
                 LOGGER.warning(
                     "glued-table: no table %r glued in %r [startup.glue]",
-                    pending["key"], pending["refdoc"], location=pending,
-                    type="startup", subtype="glue",
+                    pending["key"],
+                    pending["refdoc"],
+                    location=pending,
+                    type="startup",
+                    subtype="glue",
                 )
                 pending.parent.remove(pending)
                 continue
-            pending.replace_self(
-                table_body(table_data["columns"], table_data["rows"], table_data["widths"])
-            )
+            pending.replace_self(table_body(table_data["columns"], table_data["rows"], table_data["widths"]))
 
 
 def setup(app) -> None:

@@ -34,7 +34,11 @@ class WriteGluedImages(SphinxPostTransform):
             if not png:
                 continue
             data = a2b_base64(png)
-            target = Path(self.app.builder.outdir) / self.app.builder.imagedir / f"{hashlib.sha256(data).hexdigest()}.png"
+            target = (
+                Path(self.app.builder.outdir)
+                / self.app.builder.imagedir
+                / f"{hashlib.sha256(data).hexdigest()}.png"
+            )
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)

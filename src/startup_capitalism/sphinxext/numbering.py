@@ -46,8 +46,9 @@ def renumber_by_chapter(app: Sphinx, env) -> list[str]:
     numbered = []
     for docname, by_type in env.toc_fignumbers.items():
         for figtype, numbers in by_type.items():
-            numbered += [(figtype, number, docname, node_id) for node_id, number in numbers.items()
-                         if len(number) == 1]
+            numbered += [
+                (figtype, number, docname, node_id) for node_id, number in numbers.items() if len(number) == 1
+            ]
     counters: dict[tuple[str, int | str], int] = {}
     for figtype, _, docname, node_id in sorted(numbered):
         key = (figtype, number_prefix(docname))
@@ -67,8 +68,9 @@ def _latex_numbering_at_page_start(app: Sphinx, doctree: nodes.document) -> None
         return
     chapter = chapter_of_docname(docname)
     head = chapter.heading if chapter else section[0].astext() if section.children else ""
-    raw = nodes.raw("", rf"\startupnumbering{{{number_prefix(docname)}}}{{{escape(head)}}}" + "\n",
-                    format="latex")
+    raw = nodes.raw(
+        "", rf"\startupnumbering{{{number_prefix(docname)}}}{{{escape(head)}}}" + "\n", format="latex"
+    )
     position = 1 if section.children and isinstance(section[0], nodes.title) else 0
     section.insert(position, raw)
 

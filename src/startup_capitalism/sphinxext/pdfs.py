@@ -37,7 +37,9 @@ def _latex_documents(app: Sphinx, env, docnames) -> None:
         return
     config = app.config
     author = config.author
-    config.latex_documents = [(config.root_doc, tex_name(BOOK_PDF), config.html_title or config.project, author, LATEX_THEME, False)]
+    config.latex_documents = [
+        (config.root_doc, tex_name(BOOK_PDF), config.html_title or config.project, author, LATEX_THEME, False)
+    ]
     config.latex_documents += [
         (opening_docname(chapter), tex_name(chapter.pdf_name), chapter.heading, author, LATEX_THEME, False)
         for chapter in all_chapters()
@@ -46,7 +48,10 @@ def _latex_documents(app: Sphinx, env, docnames) -> None:
 
 def pdf_link(href: str, text: str) -> nodes.raw:
     """A download link for the site (the PDFs are published beside its index.html)."""
-    html = f'<div class="pdf-download" style="margin-bottom: 1em"><a class="reference external" href="{href}" download>{text}</a></div>\n'
+    html = (
+        '<div class="pdf-download" style="margin-bottom: 1em">'
+        f'<a class="reference external" href="{href}" download>{text}</a></div>\n'
+    )
     return nodes.raw("", html, format="html")
 
 

@@ -45,9 +45,12 @@ class works_cited_list(nodes.General, nodes.Element):  # noqa: N801 (docutils na
 
 def is_chapter_prose(docname: str) -> bool:
     parts = docname.split("/")
-    return (len(parts) == 3 and parts[0] == paths.CHAPTERS_DIR.name
-            and parts[2] not in chapters_module.BACK_MATTER_PAGES
-            and chapters_module.chapter_of_docname(docname) is not None)
+    return (
+        len(parts) == 3
+        and parts[0] == paths.CHAPTERS_DIR.name
+        and parts[2] not in chapters_module.BACK_MATTER_PAGES
+        and chapters_module.chapter_of_docname(docname) is not None
+    )
 
 
 def works_cited_docname(chapter: chapters_module.Chapter) -> str:
@@ -60,8 +63,10 @@ class WorksCitedDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         chapter = chapters_module.chapter_of_docname(self.env.docname)
         if chapter is None and self.env.docname != BOOK_WORKS_CITED:
-            raise self.error(f"{{works-cited}} belongs on chapters/NN-slug/{WORKS_CITED}.md or "
-                             f"{BOOK_WORKS_CITED}.md, not on {self.env.docname}")
+            raise self.error(
+                f"{{works-cited}} belongs on chapters/NN-slug/{WORKS_CITED}.md or "
+                f"{BOOK_WORKS_CITED}.md, not on {self.env.docname}"
+            )
         # the list depends on every chapter page: rebuild this page whenever one changes
         for page in chapters_module.all_chapters() if chapter is None else [chapter]:
             for section in page.sections():
@@ -89,7 +94,9 @@ def _give_paragraphs_ids(app: Sphinx, doctree: nodes.document) -> None:
     if not is_chapter_prose(docname):
         return
     source = Path(app.env.doc2path(docname))
-    by_line = {paragraph.line: paragraph for paragraph in parse_page(source.read_text(encoding="utf-8"), docname)}
+    by_line = {
+        paragraph.line: paragraph for paragraph in parse_page(source.read_text(encoding="utf-8"), docname)
+    }
     for node in doctree.findall(nodes.paragraph):
         paragraph = by_line.get(node.line) if node.source == str(source) else None
         if paragraph is not None and _is_body_paragraph(node):
@@ -134,7 +141,11 @@ def _sources_stamp(chapters: list[chapters_module.Chapter]) -> tuple:
 
 
 def index_for(chapter_number: int | None) -> WorksIndex:
-    chapters = chapters_module.all_chapters() if chapter_number is None else [chapters_module.chapter(chapter_number)]
+    chapters = (
+        chapters_module.all_chapters()
+        if chapter_number is None
+        else [chapters_module.chapter(chapter_number)]
+    )
     return _index(tuple(c.number for c in chapters), _sources_stamp(chapters))
 
 
@@ -156,8 +167,14 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _entry(app: Sphinx, fromdocname: str, index: WorksIndex, work: Work | Interview, whole_book: bool,
-           bib: bibliography.ReferenceList | None) -> nodes.list_item:
+def _entry(
+    app: Sphinx,
+    fromdocname: str,
+    index: WorksIndex,
+    work: Work | Interview,
+    whole_book: bool,
+    bib: bibliography.ReferenceList | None,
+) -> nodes.list_item:
     uses = index.uses[work]
     item = nodes.list_item(ids=[work.anchor], classes=["works-cited-entry"])
     para = nodes.paragraph()
@@ -180,8 +197,11 @@ def _entry(app: Sphinx, fromdocname: str, index: WorksIndex, work: Work | Interv
         for number, row in enumerate(rows):
             if number:
                 para += nodes.Text(", ")
-            para += _link(app, fromdocname, EXPLORER, f"row-{row}", row) \
-                if EXPLORER in app.env.found_docs else nodes.literal(row, row)
+            para += (
+                _link(app, fromdocname, EXPLORER, f"row-{row}", row)
+                if EXPLORER in app.env.found_docs
+                else nodes.literal(row, row)
+            )
     para += nodes.Text(".")
     item += para
     return item
@@ -198,16 +218,23 @@ def _audit_section(findings, bib: bibliography.ReferenceList | None) -> list[nod
     groups = [
         ("Year suffixes whose siblings are not cited", findings.missing_siblings),
         ("An author spelled more than one way", findings.spellings),
-        ("Evidence rows whose citation is not among their paragraph's citations", findings.evidence_mismatches),
+        (
+            "Evidence rows whose citation is not among their paragraph's citations",
+            findings.evidence_mismatches,
+        ),
         ("Parentheses that look like a citation but do not read as one", findings.unparsed),
     ]
     if bib is not None:
-        groups += [("Cited works without an entry in references.bib", findings.without_entry),
-                   ("Entries of references.bib never cited", findings.never_cited)]
+        groups += [
+            ("Cited works without an entry in references.bib", findings.without_entry),
+            ("Entries of references.bib never cited", findings.never_cited),
+        ]
     out: list[nodes.Node] = [nodes.rubric("Audit", "Audit")]
-    intro = ("Points for the authors to check; none stops the build. "
-             + ("The authors' reference list is not part of the manuscript, so entries cannot be "
-                "checked against it." if bib is None else ""))
+    intro = "Points for the authors to check; none stops the build. " + (
+        "The authors' reference list is not part of the manuscript, so entries cannot be checked against it."
+        if bib is None
+        else ""
+    )
     out.append(nodes.paragraph(intro, intro))
     for title, messages in groups:
         heading = f"{title}: {len(messages) or 'none'}"
@@ -225,22 +252,34 @@ def _fill_works_cited(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
         bib = bibliography.read_references(app.srcdir, book_page=whole_book)
         works, interviews = index.works, index.interviews
         scope = "the book's chapters" if whole_book else "the chapter"
-        summary = (f"The {_plural(len(works), 'work')} {scope} cite{'' if whole_book else 's'}, in "
-                   f"{_plural(sum(len(index.uses[w]) for w in works), 'citation')}, each listed once "
-                   "with a link to every paragraph that cites it and the evidence rows that carry it. "
-                   "The list is gathered from the text when the book is built: the manuscript has no "
-                   "reference list, so an entry is the author and year the text gives, no more.")
+        summary = (
+            f"The {_plural(len(works), 'work')} {scope} cite{'' if whole_book else 's'}, in "
+            f"{_plural(sum(len(index.uses[w]) for w in works), 'citation')}, each listed once "
+            "with a link to every paragraph that cites it and the evidence rows that carry it. "
+            "The list is gathered from the text when the book is built: the manuscript has no "
+            "reference list, so an entry is the author and year the text gives, no more."
+        )
         content: list[nodes.Node] = [nodes.paragraph(summary, summary)]
         if not index.evidence:
             note = "No evidence rows are shown: data/evidence.csv does not validate (run make validate)."
             content.append(nodes.paragraph(note, note, classes=["evidence-missing"]))
-        content.append(nodes.bullet_list("", *[_entry(app, fromdocname, index, w, whole_book, bib) for w in works],
-                                         classes=["works-cited"]))
+        content.append(
+            nodes.bullet_list(
+                "",
+                *[_entry(app, fromdocname, index, w, whole_book, bib) for w in works],
+                classes=["works-cited"],
+            )
+        )
         if interviews:
             heading = "The authors' interviews"
             content.append(nodes.rubric(heading, heading))
-            content.append(nodes.bullet_list("", *[_entry(app, fromdocname, index, i, whole_book, None)
-                                                   for i in interviews], classes=["works-cited"]))
+            content.append(
+                nodes.bullet_list(
+                    "",
+                    *[_entry(app, fromdocname, index, i, whole_book, None) for i in interviews],
+                    classes=["works-cited"],
+                )
+            )
         content += _audit_section(audit(index, bib.anchors_to_keys() if bib else None), bib)
         placeholder.replace_self(content)
 
@@ -264,9 +303,11 @@ class EvidenceExplorerDirective(SphinxDirective):
             note = "The table is not shown: data/evidence.csv does not validate (run make validate)."
             return [nodes.paragraph(note, note, classes=["evidence-missing"])]
         to_root = "../" * self.env.docname.count("/")
-        html = explorer.explorer_html(explorer.explorer_frame(rows, site_root=to_root),
-                                      caption=f"All {len(rows)} evidence rows",
-                                      bundle_url=f"{to_root}_static/{explorer.bundle_files()[0].name}")
+        html = explorer.explorer_html(
+            explorer.explorer_frame(rows, site_root=to_root),
+            caption=f"All {len(rows)} evidence rows",
+            bundle_url=f"{to_root}_static/{explorer.bundle_files()[0].name}",
+        )
         return [nodes.raw("", html, format="html")]
 
 
@@ -304,13 +345,21 @@ class LinkCitations(SphinxPostTransform):
         uri = self.app.builder.get_relative_uri(docname, target)
         for citation in found:
             if citation.start > position:
-                pieces.append(nodes.Text(source[position:citation.start]))
+                pieces.append(nodes.Text(source[position : citation.start]))
             count = len(index.uses.get(citation.work, []))
-            written = source[citation.start:citation.end]
-            pieces.append(nodes.reference(
-                written, written, refuri=f"{uri}#{citation.work.anchor}", internal=True,
-                reftitle=f"{citation.work.label}: cited {_plural(count, 'time')} in the chapter (Works cited)",
-                classes=["citation-link"]))
+            written = source[citation.start : citation.end]
+            pieces.append(
+                nodes.reference(
+                    written,
+                    written,
+                    refuri=f"{uri}#{citation.work.anchor}",
+                    internal=True,
+                    reftitle=(
+                        f"{citation.work.label}: cited {_plural(count, 'time')} in the chapter (Works cited)"
+                    ),
+                    classes=["citation-link"],
+                )
+            )
             position = citation.end
         if position < len(source):
             pieces.append(nodes.Text(source[position:]))
