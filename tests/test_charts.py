@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 
+import altair as alt
 import pandas as pd
 import pytest
 
@@ -268,4 +269,14 @@ def test_the_comparison_shows_every_chapter_side_by_side_by_period():
         f"Chapter {JAPAN.number}: {JAPAN.country}",
         "Chapter 99: Elsewhere",
     }
-    assert spec["encoding"]["column"]["field"] == "period"
+    assert spec["encoding"]["color"]["field"] == "period"
+    assert spec["encoding"]["yOffset"]["field"] == "series"
+    assert "column" not in spec["encoding"]  # a facet could not take its column's width
+
+
+def test_a_faceted_chart_is_refused_with_what_to_do_instead():
+    from startup_capitalism import rendering
+
+    faceted = spec_of(alt.Chart(SCORES).mark_point().encode(x="score:Q", y="dimension:N", column="period:N"))
+    with pytest.raises(ValueError, match="xOffset/yOffset"):
+        rendering.screen_spec(faceted)

@@ -27,6 +27,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 FIXTURE = FIXTURES / "chapter-09-testland.txt"
 FIXTURE_ROWS = FIXTURES / "evidence-09-testland.csv"
 FIXTURE_SCORES = FIXTURES / "scores-09-testland.csv"
+FIXTURE_ACTORS = FIXTURES / "actors-09-testland.csv"
 NEW_CHAPTER = Path("tools") / "new_chapter.py"
 SENTENCE_END = re.compile(r"(?<=[.?!”])\s+(?=[A-Z“(])")
 
@@ -48,7 +49,11 @@ def scratch_copy(destination: Path) -> Path:
         if source.is_file():
             target = destination / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)  # keeps times, so make sees the .venv as up to date
+            shutil.copy2(source, target)
+    # make chapter runs with this interpreter's .venv (VENV=...): the copy's dependency lists are
+    # dated to the epoch so that make never takes that .venv for out of date and rebuilds it
+    for name in ("requirements.txt", "requirements.lock", "pyproject.toml"):
+        os.utime(destination / name, (0, 0))
     return destination
 
 
@@ -160,7 +165,8 @@ def test_the_pages_add_markup_only(imported):
     )
     notebook = (copy / "notebooks/09-testland/continuity-and-change.md").read_text(encoding="utf-8")
     assert 'glue("fig-9-1-scores", figure' in notebook
-    assert 'evidence.section_rows(rows, 9, "continuity-and-change")' in notebook
+    assert "chapter = chapters.chapter(9)" in notebook
+    assert 'evidence.section_rows(rows, chapter, "continuity-and-change")' in notebook
     assert (copy / "chapters/09-testland/changes.md").read_text(encoding="utf-8") == (
         "(ch09-changes)=\n# Changes since the received manuscript\n\n```{manuscript-changes}\n```\n"
     )
@@ -314,7 +320,12 @@ def built_with_fixture(built_book, tmp_path_factory):
     copy = scratch_copy(tmp_path_factory.mktemp("chapter") / "book")
     result = run_make_chapter(copy, FIXTURE)
     assert result.returncode == 0, result.stdout + result.stderr
-    for fragment, data in ((FIXTURE_ROWS, paths.EVIDENCE_CSV), (FIXTURE_SCORES, paths.SCORES_CSV)):
+    appended_to = (
+        (FIXTURE_ROWS, paths.EVIDENCE_CSV),
+        (FIXTURE_SCORES, paths.SCORES_CSV),
+        (FIXTURE_ACTORS, paths.ACTORS_CSV),
+    )
+    for fragment, data in appended_to:
         with (copy / data.relative_to(paths.ROOT)).open("a", encoding="utf-8") as appended:
             appended.write(fragment.read_text(encoding="utf-8"))
     antecedents = copy / "chapters" / "09-testland" / "antecedents.md"

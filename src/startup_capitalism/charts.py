@@ -453,28 +453,35 @@ def figure_n_1(scores: pd.DataFrame) -> alt.Chart:
 
 def scores_across_chapters(scores: pd.DataFrame) -> alt.Chart:
     """Every chapter's Figure N.1 scores by dimension, the antecedents and startup capitalism side
-    by side, one colour per chapter's country."""
+    by side (one colour per period, one shape per chapter)."""
     rows = scores.astype(object).where(scores.notna(), None)
     rows["chapter_label"] = [f"Chapter {row['chapter']}: {row['country']}" for row in rows.to_dict("records")]
     countries = sorted(set(rows["chapter_label"]), key=lambda label: int(label.split()[1].rstrip(":")))
     summary = "; ".join(
         f"{label}: {_score_summary(rows[rows['chapter_label'] == label], DIMENSIONS)}" for label in countries
     )
+    rows["series"] = [f"{row['chapter_label']}, {row['period']}" for row in rows.to_dict("records")]
+    series = [f"{label}, {period}" for label in countries for period in PERIOD_COLOURS]
     return (
         alt.Chart(rows)
         .mark_circle(size=150, opacity=0.9)
         .encode(
-            # the scale is explained in the subtitle: a long axis title would run into the next panel
             x=alt.X(
                 "score:Q",
-                title="Score",
+                title="Score (1 = Mark II ideal type; higher = toward Mark I)",
                 axis=alt.Axis(tickMinStep=1, format="d"),
                 scale=alt.Scale(zero=False, nice=False, padding=30),
             ),
             y=alt.Y("dimension:N", title=None, sort=DIMENSIONS),
-            yOffset=alt.YOffset("chapter_label:N", sort=countries),
-            color=alt.Color("chapter_label:N", title="Chapter", sort=countries),
-            column=alt.Column("period:N", title=None, sort=list(PERIOD_COLOURS)),
+            # one row per chapter and period inside each dimension: a single view, so the chart
+            # can take its column's width (facets cannot)
+            yOffset=alt.YOffset("series:N", sort=series),
+            color=alt.Color(
+                "period:N",
+                title="Period",
+                scale=alt.Scale(domain=list(PERIOD_COLOURS), range=list(PERIOD_COLOURS.values())),
+            ),
+            shape=alt.Shape("chapter_label:N", title="Chapter", sort=countries),
             tooltip=[
                 alt.Tooltip("chapter_label:N", title="Chapter"),
                 alt.Tooltip("dimension:N", title="Dimension"),
@@ -489,9 +496,9 @@ def scores_across_chapters(scores: pd.DataFrame) -> alt.Chart:
                 subtitle="The authors’ Figure N.1 scores of each chapter; 1 is the Mark II ideal type, "
                 "higher lies toward Mark I",
             ),
-            description="Dot chart of the authors' scores on five dimensions, one colour per chapter, "
-            "the antecedents period beside startup capitalism: " + summary,
-            width=260,
-            height=alt.Step(30),
+            description="Dot chart of the authors' scores on five dimensions, one shape per chapter, the "
+            "antecedents period beside startup capitalism: " + summary,
+            width=560,
+            height=alt.Step(16 * len(series)),
         )
     )

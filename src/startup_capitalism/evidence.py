@@ -176,6 +176,8 @@ def parse_csv_text(
         starts.append(reader.line_num - sum(field.count("\n") for field in row))
 
     header, body, body_lines = rows[0], rows[1:], starts[1:]  # utf-8-sig has removed any BOM
+    if not header:
+        return None, [Problem(shown, 1, "", "the first line is empty: it must be the header row")]
     missing = [column for column in expected_columns if column not in header]
     unknown = [column for column in header if column not in expected_columns]
     for column in missing:
@@ -189,7 +191,7 @@ def parse_csv_text(
     if not body:
         problems.append(Problem(shown, 1, "", "the header has no data rows under it"))
     for row, line in zip(body, body_lines, strict=True):
-        row_id = row[0] if row and header[0] == "id" else ""
+        row_id = row[0] if row and header[:1] == ["id"] else ""
         if row == []:
             problems.append(Problem(shown, line, "", "empty line: remove it"))
         elif len(row) < len(header):

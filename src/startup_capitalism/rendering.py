@@ -70,9 +70,19 @@ def print_spec(spec: dict) -> dict:
     return json.loads(text)
 
 
+# views made of several views (facets, concatenations, repeats), which cannot fit a column's width
+COMPOUND_VIEWS = ("facet", "column", "row", "concat", "hconcat", "vconcat", "repeat")
+
+
 def screen_spec(spec: dict) -> dict:
     """The spec the browser draws: as wide as its column (re-laid out when the column changes),
     its title and hints in the HTML around it instead of inside the drawing."""
+    compound = [key for key in COMPOUND_VIEWS if key in spec or key in spec.get("encoding", {})]
+    if compound:
+        raise ValueError(
+            f"a {compound[0]} chart cannot take its column's width (Vega-Lite's container width works for "
+            "single and layered views only): draw the groups with xOffset/yOffset, colour or shape instead"
+        )
     screen = print_spec(spec)
     screen.pop("title", None)
     screen["width"] = "container"
