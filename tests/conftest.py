@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -93,3 +94,13 @@ def chapter_docnames() -> list[str]:
         for name in toc_docnames()
         if name.startswith("chapters/") and name.rsplit("/", 1)[-1] not in BACK_MATTER_PAGES
     ]
+
+
+def copy_of_the_book(destination: Path) -> Path:
+    """A scratch copy of the book with the real build's work folders and execution cache (not its
+    published site and PDFs, the .venv or git), so that a build in it executes only what changed."""
+    ignore = shutil.ignore_patterns(
+        ".venv", ".git", ".pytest_cache", ".hypothesis", "work-pdf", "html", "pdf", "*.egg-info"
+    )
+    shutil.copytree(ROOT, destination, ignore=ignore)
+    return destination

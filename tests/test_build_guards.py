@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from contextlib import contextmanager
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import ROOT, copy_of_the_book
 
 # the build prints one line per notebook it executes
 EXECUTED = re.compile(r"^    executing (\S+\.md)$", re.M)
@@ -25,12 +24,7 @@ NOTEBOOK_COUNT = len(list((ROOT / "notebooks").rglob("*.md")))
 
 @pytest.fixture(scope="module")
 def scratch_book(built_book, tmp_path_factory):
-    copy = tmp_path_factory.mktemp("book") / "book"
-    ignore = shutil.ignore_patterns(
-        ".venv", ".git", ".pytest_cache", ".hypothesis", "work-pdf", "html", "pdf", "*.egg-info"
-    )
-    shutil.copytree(ROOT, copy, ignore=ignore)
-    return copy
+    return copy_of_the_book(tmp_path_factory.mktemp("book") / "book")
 
 
 def build(copy, *, expect_ok: bool = True, **variables: str) -> str:

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, copy_of_the_book
 
 
 def load_tool(name: str):
@@ -20,12 +20,7 @@ def load_tool(name: str):
 @pytest.fixture(scope="module")
 def scratch_book(built_book, tmp_path_factory):
     """A copy with the execution cache of the real build, so the preview executes nothing."""
-    copy = tmp_path_factory.mktemp("preview") / "book"
-    ignore = shutil.ignore_patterns(
-        ".venv", ".git", ".pytest_cache", ".hypothesis", "work-pdf", "html", "pdf", "*.egg-info"
-    )
-    shutil.copytree(ROOT, copy, ignore=ignore)
-    return copy
+    return copy_of_the_book(tmp_path_factory.mktemp("preview") / "book")
 
 
 def test_a_saved_prose_edit_reloads_the_page_in_the_browser(scratch_book):
