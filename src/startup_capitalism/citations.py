@@ -5,8 +5,8 @@ from the citations themselves. Forms read:
 
 - parenthetical: "(METI 2024)", several works "(Ikeda 2018; Kuzina 2018)", pages
   "(Vogel 2006, 86)", "(Kenney et al. 2002)", two authors "(Rowen and Toyoda 2002)", corporate and
-  press authors "(METI Journal 2020)", "(Committee on the History of Japan’s Trade and Industry
-  Policy 2020)", year suffixes "(Economist 2018c)", a lead-in "(e.g., see Iwamoto 2017; ...)";
+  press authors "(METI Journal 2020)", a committee whose name holds an "and" (one corporate
+  author, not two), year suffixes "(Economist 2018c)", a lead-in "(e.g., see Iwamoto 2017; ...)";
 - narrative: the author named in the sentence and the year in parentheses, "Chalmers Johnson’s
   (1982) account", "Kathryn Ibata-Arens (2005, 1)", "Nobuyuki Hata and colleagues (2007, 173)"
   (= Hata et al.), "CB Insights (2021)";

@@ -30,7 +30,7 @@ FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", flags=re.S)
 
 @dataclass(frozen=True)
 class Paragraph:
-    docname: str  # "chapters/02-japan/finance"
+    docname: str  # "chapters/NN-slug/finance"
     anchor: str  # "p-1a2b3c4d"
     ordinal: int  # 1 for the page's first paragraph: for people ("Finance ¶3"), not for links
     line: int  # the line it starts on in the page's source (1-based)
@@ -120,6 +120,6 @@ def paragraph_for_quote(
 
 
 def anchor_for_quote(quote: str, chapter: chapters_module.Chapter, section: str | None = None) -> str | None:
-    """Where a quote lands on the site: `chapters/02-japan/finance.html#p-1a2b3c4d`, or None."""
+    """Where a quote lands on the site: `chapters/NN-slug/finance.html#p-1a2b3c4d`, or None."""
     paragraph = paragraph_for_quote(quote, chapter, section)
     return f"{paragraph.docname}.html#{paragraph.anchor}" if paragraph else None
