@@ -104,3 +104,16 @@ def copy_of_the_book(destination: Path) -> Path:
     )
     shutil.copytree(ROOT, destination, ignore=ignore)
     return destination
+
+
+def prose_text(main) -> str:
+    """The words a reader sees in a page's `<main>` (a BeautifulSoup element, changed in place),
+    without what the edition adds between them: footnote markers, heading links, caption numbers.
+    A citation link wraps the authors' words without changing them: its words are kept, joined to
+    their neighbours as in the text."""
+    for skipped in main.select("a.footnote-reference, a.headerlink, .caption-number"):
+        skipped.decompose()
+    for link in main.select("a.citation-link"):
+        link.unwrap()
+    main.smooth()
+    return " ".join(main.get_text(" ").split())

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import ROOT, prose_text
 from startup_capitalism import chapters, paths, registry
 from startup_capitalism.manuscript import read_manuscript
 
@@ -380,10 +380,7 @@ def test_every_sentence_of_the_manuscript_is_in_the_site(built_with_fixture):
     copy, site = built_with_fixture[0], site_of(built_with_fixture)
     texts = []
     for docname in registry.chapter_pages(copy, chapters.chapter(9, copy / "chapters")):
-        main = article(site, docname)
-        for reference in main.select("a.footnote-reference"):
-            reference.decompose()
-        texts.append(main.get_text(" "))
+        texts.append(prose_text(article(site, docname)))
     text = normalise(" ".join(texts))
     for page in read_manuscript(FIXTURE).pages:
         assert normalise(page.heading) in text

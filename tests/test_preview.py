@@ -30,5 +30,6 @@ def test_a_saved_prose_edit_reloads_the_page_in_the_browser(scratch_book):
     print(f"save to reloaded page: {result['seconds']:.1f} s")
     assert result["reloaded"], "the page shows the edit without having reloaded"
     output = "\n".join(result["output"])
-    assert "preview: saved chapters/02-japan/finance.md" in output, output[-3000:]
+    saved = preview_reload.edited_page(scratch_book).relative_to(scratch_book)
+    assert f"preview: saved {saved.as_posix()}" in output, output[-3000:]
     assert "0 problem(s)" in output, output[-3000:]

@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, prose_text
 from startup_capitalism import manuscript_changes
 from startup_capitalism.chapters import all_chapters
 
@@ -49,14 +49,7 @@ HEADINGS = [
 def site_text(built_book, chapter) -> str:
     texts = []
     for docname in chapter_docnames_of(chapter):
-        main = built_book.page(docname).find("main")
-        for skipped in main.select("a.footnote-reference, a.headerlink, .caption-number"):
-            skipped.decompose()
-        # a citation link wraps the authors' words without changing them: compare the words
-        for link in main.select("a.citation-link"):
-            link.unwrap()
-        main.smooth()
-        texts.append(main.get_text(" "))
+        texts.append(prose_text(built_book.page(docname).find("main")))
     return normalise(" ".join(texts))
 
 
@@ -79,7 +72,10 @@ def pdf_texts(built_book) -> dict[str, str]:
     for chapter in CHAPTERS:
         pdf = built_book.pdf.parent / chapter.pdf_name
         assert pdf.is_file(), f"the build left no {pdf.relative_to(ROOT)}"
-        raw = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        # the body of each A4 page only: the running head (above y = 60 pt) and the running foot
+        # (below y = 780 pt) are layout, and pdftotext can glue them into a hyphenated line
+        body = ["-x", "0", "-y", "60", "-W", "596", "-H", "720"]
+        raw = subprocess.run(["pdftotext", *body, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         texts[chapter.dirname] = raw
     return texts
 

@@ -17,16 +17,15 @@ from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-# the edit: a paragraph added at the end of the first chapter's last section page (restored after)
+# the edit: a paragraph added at the end of the first chapter's opening page (restored after)
 ADDED = "Preview check: this paragraph was saved while the preview was open."
 
 
 def edited_page(root: Path) -> Path:
-    from startup_capitalism.chapters import all_chapters
+    from startup_capitalism.chapters import OPENING_SECTION, all_chapters
 
     first = all_chapters(root / "chapters")[0]
-    page = first.page_for_section(first.sections()[-1])
-    return root / page.relative_to(first.folder.parents[1])
+    return root / first.page_for_section(OPENING_SECTION).relative_to(first.folder.parents[1])
 
 
 def free_port() -> int:

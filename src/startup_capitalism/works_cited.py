@@ -127,5 +127,5 @@ def validation_warnings(evidence_path: Path | None) -> list[str]:
     """The audit of every chapter, as `make validate` prints it (evidence joined when it is valid)."""
     from .evidence import load_evidence
 
-    rows = load_evidence(evidence_path) if evidence_path is not None else None
+    rows = load_evidence(evidence_path, every_row=True) if evidence_path is not None else None
     return audit(works_index(chapters_module.all_chapters(), rows)).warnings()
