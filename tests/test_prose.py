@@ -75,7 +75,9 @@ def pdf_texts(built_book) -> dict[str, str]:
         # the body of each A4 page only: the running head (above y = 60 pt) and the running foot
         # (below y = 780 pt) are layout, and pdftotext can glue them into a hyphenated line
         body = ["-x", "0", "-y", "60", "-W", "596", "-H", "720"]
-        raw = subprocess.run(["pdftotext", *body, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        raw = subprocess.run(
+            ["pdftotext", *body, str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         texts[chapter.dirname] = raw
     return texts
 
