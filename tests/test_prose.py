@@ -96,6 +96,8 @@ def pdf_reading_text(raw: str, running_heads: set[str]) -> str:
     (the book's title, a section's heading), page numbers and the footnotes at the foot of a page."""
     # a footnote's number at the foot of a page can end up glued to the last line of the text
     raw = re.sub(r"(\d{1,2})\n+(?=\1? ?Note \1 of the chapter)", "\n", raw)
+    # and a footnote's last line can end up glued to a line of the text, after a hyphenated word
+    raw = re.sub(r"(?<=\S)note is not reproduced here\.$", "", raw, flags=re.M)
     kept = []
     for line in raw.splitlines():
         stripped = line.strip()
@@ -142,12 +144,17 @@ def test_every_sentence_of_the_pages_is_in_the_pdf_in_order(built_book, pdf_text
     headings = heading_lines(chapter)  # checked by test_pdf; in the PDF they are also running heads
     sentences = [s for s in manuscript_changes.page_sentences(chapter, ROOT) if s.text not in headings]
     text = squeeze(pdf_reading_text(pdf_texts[chapter.dirname], headings))
-    # floats (exhibits, tables) may land inside a sentence, at the top of the next page
-    for caption in float_captions(built_book, chapter):
-        if not any(
-            squeeze(sentence.text) in squeeze(caption) for sentence in sentences
-        ):  # not the authors' figure
-            text = text.replace(squeeze(caption), "")
+    # floats (exhibits, tables, the authors' own figure) may land inside a sentence, or pages
+    # later: a caption's sentences must be in the PDF, but not in the text's order
+    captions = [squeeze(caption) for caption in float_captions(built_book, chapter)]
+    in_captions = [s for s in sentences if any(squeeze(s.text) in caption for caption in captions)]
+    absent = [
+        f"{s.docname}.md:{s.line}: {s.text[:100]!r}" for s in in_captions if squeeze(s.text) not in text
+    ]
+    assert not absent, "captions not in the PDF:\n" + "\n".join(absent)
+    sentences = [s for s in sentences if s not in in_captions]
+    for caption in captions:
+        text = text.replace(caption, "")
     text = re.sub(r"(Exhibit|Figure|Table)\d+\.\d+:", "", text)
     missing = missing_in_order(sentences, text, squeeze)
     print(
