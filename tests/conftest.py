@@ -108,10 +108,13 @@ def copy_of_the_book(destination: Path) -> Path:
 
 def prose_text(main) -> str:
     """The words a reader sees in a page's `<main>` (a BeautifulSoup element, changed in place),
-    without what the edition adds between them: footnote markers, heading links, caption numbers.
+    without what the edition adds between them: footnote markers, heading links, caption numbers,
+    the data tables under the charts (which quote the evidence rows).
     A citation link wraps the authors' words without changing them: its words are kept, joined to
     their neighbours as in the text."""
-    for skipped in main.select("a.footnote-reference, a.headerlink, .caption-number"):
+    for skipped in main.select(
+        "a.footnote-reference, a.headerlink, .caption-number, details.startup-chart-data"
+    ):
         skipped.decompose()
     for link in main.select("a.citation-link"):
         link.unwrap()

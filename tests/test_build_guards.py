@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, copy_of_the_book
+from conftest import ROOT, copy_of_the_book, prose_text
 
 # the build prints one line per notebook it executes
 EXECUTED = re.compile(r"^    executing (\S+\.md)$", re.M)
@@ -157,7 +157,7 @@ def test_a_prose_edit_is_in_the_site_and_on_the_changes_page(scratch_book):
         # fidelity holds for the edited pages: each sentence of the copy's pages is in its site, in order
         chapter = all_chapters(scratch_book / "chapters")[0]
         page = BeautifulSoup((site / "finance.html").read_text(encoding="utf-8"), "html.parser").find("main")
-        text = " ".join(page.get_text(" ").split())
+        text = prose_text(page)
         position = 0
         for page_sentence in manuscript_changes.page_sentences(chapter, scratch_book):
             if page_sentence.docname.endswith("/finance"):
