@@ -113,7 +113,8 @@ def fingerprint(folders: tuple[str, ...]) -> str:
     """sha256 over the names and bytes of every file in the folders (a few ms for this book)."""
     digest = hashlib.sha256()
     for folder in folders:
-        for path in sorted(p for p in (ROOT / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        files = (p for p in (ROOT / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        for path in sorted(files):
             digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -131,7 +132,7 @@ class Validation:
         self.inputs = fingerprint(VALIDATION_INPUTS) + sys.executable
         self.process = None
         if is_current(VALIDATED, self.inputs):
-            print("    skipped: data, chapters and package unchanged since the last validation passed", flush=True)
+            print("    skipped: data, chapters and package as at the last validation that passed", flush=True)
             return
         VALIDATED.unlink(missing_ok=True)
         LOGS.mkdir(parents=True, exist_ok=True)
@@ -278,7 +279,8 @@ def main(target: str) -> None:
     total = 5 if with_pdf else 4
     stage(1, total, "validating data/ against data/datapackage.json and the chapter text")
     validation = Validation()
-    started = stage(2, total, f"executing the notebooks whose code or inputs changed, {os.cpu_count()} at a time")
+    what = f"executing the notebooks whose code or inputs changed, {os.cpu_count()} at once"
+    started = stage(2, total, what)
     execute_notebooks(validation)
     done(started)
     started = stage(3, total, "HTML site, strict (executes only what the stage before could not)")

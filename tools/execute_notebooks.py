@@ -28,7 +28,11 @@ TIMEOUT = 300  # seconds per cell, as `execute: timeout` in _config.yml
 
 def notebooks(root: Path = ROOT) -> list[Path]:
     """The book's MyST notebooks: the pages under notebooks/ with a kernel in their front matter."""
-    return sorted(p for p in (root / "notebooks").rglob("*.md") if "\nkernelspec:" in p.read_text(encoding="utf-8")[:800])
+    return sorted(
+        p
+        for p in (root / "notebooks").rglob("*.md")
+        if "\nkernelspec:" in p.read_text(encoding="utf-8")[:800]
+    )
 
 
 def execute_missing(root: Path = ROOT) -> tuple[list[str], list[str]]:
@@ -64,7 +68,9 @@ def execute_missing(root: Path = ROOT) -> tuple[list[str], list[str]]:
 def main() -> int:
     executed, failed = execute_missing()
     for notebook in failed:
-        print(f"    {notebook}: failed here; the HTML build executes it again and reports the error", flush=True)
+        print(
+            f"    {notebook}: failed here; the HTML build executes it again and reports the error", flush=True
+        )
     print(f"    {len(executed)} executed, {len(failed)} failed, on {os.cpu_count()} cores", flush=True)
     return 0
 

@@ -1,6 +1,6 @@
 """Save a page under a running `make preview` and wait, in Chromium, for the browser to reload.
 
-Used by `make benchmark` (which prints the time from the save to the reloaded page) and by
+Used by `make bench` (benchmarks/run.py) (which prints the time from the save to the reloaded page) and by
 tests/test_preview.py (which checks that the reload happens, with no timed assert).
 """
 

@@ -31,6 +31,9 @@ LARGE_NUMBER_LABEL = (
     " : datum.value >= 1e9 ? format(datum.value / 1e9, '~g') + ' billion'"
     " : datum.value >= 1e6 ? format(datum.value / 1e6, '~g') + ' million' : format(datum.value, ',')"
 )
+# a chart inlines its rows in the page: past this many, rows that make the same mark become one
+# mark whose tooltip counts them (no MaxRowsError, and the page weighs what the marks need)
+MAX_MARKS = 500
 EVIDENCE_TOOLTIP = [
     alt.Tooltip("title:N", title="Fact"),
     alt.Tooltip("date_label:N", title="Date"),
@@ -77,6 +80,19 @@ def chart_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return plain.where(rows.notna(), None)
 
 
+def collapsed(rows: pd.DataFrame, same_mark: list[str], limit: int = MAX_MARKS) -> pd.DataFrame:
+    """`rows` as they are up to `limit`; past it, one row per mark (the first row of each group of
+    `same_mark` columns), its title and id saying how many rows the mark stands for."""
+    if len(rows) <= limit:
+        return rows
+    groups = rows.groupby(same_mark, dropna=False, sort=False)
+    first = groups.head(1).copy()
+    more = groups[same_mark[0]].transform("size").loc[first.index] - 1
+    first["title"] = [f"{t} (and {n} more rows)" if n else t for t, n in zip(first["title"], more)]
+    first["id"] = [f"{i} and {n} more" if n else i for i, n in zip(first["id"], more)]
+    return first
+
+
 def one_chapter(frame: pd.DataFrame) -> tuple[int, str]:
     """The (number, country) of the one chapter a frame's rows come from; a chart of one chapter
     must never mix in another's rows."""
@@ -105,7 +121,7 @@ def _dimension_colour(title: str = "Dimension") -> alt.Color:
 def _timeline(rows: pd.DataFrame, *, lane: str, lane_order: list[str] | None, legend_colour: alt.Color,
               title: str, subtitle: str, description: str) -> alt.LayerChart:
     """Dated facts on a time axis in lanes; the legend filters the lanes."""
-    rows = rows[rows["year"].notna()].copy()
+    rows = collapsed(rows[rows["year"].notna()], [lane, "year", "year_end"]).copy()
     # a steady, non-random offset within each lane so facts of the same year do not overlap
     rows["lane_offset"] = rows.groupby([lane, "year"]).cumcount() % 5
     pick = alt.selection_point(fields=[lane], bind="legend")
@@ -158,7 +174,7 @@ def quantity_bars(frame: pd.DataFrame, *, category: str, value_title: str, title
     Each bar's name is written above it across the chart's width, so long names stay whole in
     the PDF as well as on screen, and its formatted value at its end.
     """
-    rows = chart_rows(frame)
+    rows = collapsed(chart_rows(frame), ["value", "unit"])
     if log_scale:
         # a bar needs a baseline: the power of ten below the smallest value
         values = frame["value"].astype(float)
@@ -185,7 +201,7 @@ def quantity_bars(frame: pd.DataFrame, *, category: str, value_title: str, title
 def dated_values(frame: pd.DataFrame, *, series: str, series_title: str, value_title: str,
                  title: str, subtitle: str, description: str) -> alt.Chart:
     """Points over time for a quantity stated at more than one date, joined within each series."""
-    rows = chart_rows(frame)
+    rows = collapsed(chart_rows(frame), [series, "year", "value"])
     base = alt.Chart(rows).encode(
         x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1),
                 scale=alt.Scale(zero=False, padding=12)),
@@ -219,7 +235,7 @@ def category_counts(frame: pd.DataFrame, *, category: str, category_title: str, 
 
 def instrument_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description: str) -> alt.Chart:
     """Debt and equity instruments on a time axis, one lane each."""
-    rows = chart_rows(frame[frame["instrument"].notna() & frame["year"].notna()])
+    rows = collapsed(chart_rows(frame[frame["instrument"].notna() & frame["year"].notna()]), ["instrument", "year"])
     rows["lane_offset"] = rows.groupby(["instrument", "year"]).cumcount() % 4
     return alt.Chart(rows, title=alt.Title(title, subtitle=subtitle), description=description).mark_point(
         size=110, filled=True, opacity=0.85
