@@ -65,6 +65,11 @@ def execute_missing(root: Path = ROOT) -> tuple[list[str], list[str]]:
     return relative, failed
 
 
+# the exit code when a notebook failed: the build goes on (myst-nb reports the error) but does not
+# take the notebooks as executed
+SOME_FAILED = 3
+
+
 def main() -> int:
     executed, failed = execute_missing()
     for notebook in failed:
@@ -72,7 +77,7 @@ def main() -> int:
             f"    {notebook}: failed here; the HTML build executes it again and reports the error", flush=True
         )
     print(f"    {len(executed)} executed, {len(failed)} failed, on {os.cpu_count()} cores", flush=True)
-    return 0
+    return SOME_FAILED if failed else 0
 
 
 if __name__ == "__main__":
