@@ -239,12 +239,19 @@ def book_figures(runs: int, with_test: bool) -> tuple[list[Figure], list[str]]:
     sys.path.insert(0, str(ROOT / "tools"))
     from preview_reload import save_and_wait_for_reload
 
+    reloads, failures = [], []
+    for _ in range(runs):
+        try:
+            reloads.append(save_and_wait_for_reload(ROOT)["seconds"])
+        except Exception as error:  # a figure lost, not the whole benchmark
+            failures.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
     figures.append(
         Figure(
             "preview_reload_s",
             "`make preview`: save to reloaded page in Chromium",
             "s",
-            [save_and_wait_for_reload(ROOT)["seconds"] for _ in range(runs)],
+            reloads,
+            note="; ".join(f"run failed: {f}" for f in failures),
         )
     )
     make("html")

@@ -38,8 +38,14 @@ def free_port() -> int:
 def start_preview(root: Path, port: int) -> tuple[subprocess.Popen, list[str]]:
     """`tools/preview.py` of the book at `root`, once it serves; its output lines so far."""
     environment = {**os.environ, "PYTHONPATH": str(root / "src")}
-    process = subprocess.Popen([sys.executable, "-u", str(root / "tools" / "preview.py"), "--port", str(port)],
-                               cwd=root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-u", str(root / "tools" / "preview.py"), "--port", str(port)],
+        cwd=root,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     output = []
     for line in process.stdout:
         output.append(line.rstrip("\n"))
@@ -65,8 +71,11 @@ def save_and_wait_for_reload(root: Path) -> dict:
             saved = time.monotonic()
             page_file.write_text(original.rstrip("\n") + f"\n\n{ADDED}\n", encoding="utf-8")
             page.wait_for_function(
-                "edited => !window.beforeTheSave && document.body.innerText.includes(edited)",
-                arg=ADDED, timeout=120_000, polling=50)
+                "edited => !window.beforeTheSave && document.body !== null && document.body.innerText.includes(edited)",
+                arg=ADDED,
+                timeout=120_000,
+                polling=50,
+            )
             seconds = time.monotonic() - saved
             reloaded = page.evaluate("window.beforeTheSave === undefined")
             browser.close()
