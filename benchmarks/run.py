@@ -26,7 +26,7 @@ from pathlib import Path
 
 import psutil
 
-from benchmarks import page_load, report, scale
+from benchmarks import report, scale, throttled_pages
 from benchmarks.report import Figure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,7 +137,7 @@ def edited_title(text: str) -> str:
 def page_figures(
     site: Path, pages: list[str], runs: int, label: str, key: str
 ) -> tuple[list[Figure], list[str]]:
-    measured = page_load.measure_pages(site, pages, runs=runs)
+    measured = throttled_pages.measure_pages(site, pages, runs=runs)
     weight = {p: sorted(r["bytes"] for r in results)[len(results) // 2] for p, results in measured.items()}
     heaviest = max(weight, key=weight.get)
     slowest = max(measured, key=lambda p: sorted(r["seconds_to_last_chart"] for r in measured[p])[runs // 2])
@@ -257,7 +257,9 @@ def book_figures(runs: int, with_test: bool) -> tuple[list[Figure], list[str]]:
     make("html")
     say(f"pages on a throttled link, {runs} loads each")
     site = ROOT / "_build" / "html"
-    pages, notes = page_figures(site, page_load.chapter_pages(site, FIRST_CHAPTER), runs, "real book", "real")
+    pages, notes = page_figures(
+        site, throttled_pages.chapter_pages(site, FIRST_CHAPTER), runs, "real book", "real"
+    )
     figures += pages
     if with_test:
         say("every test (pytest, as `make test` runs it after lint and validation), 1 run, about 6 minutes")
@@ -322,13 +324,13 @@ def scale_case(
         if cold.returncode == 0:
             say(f"{label}: pages on a throttled link")
             site = book / "_build" / "html"
-            pages = [p for dirname in pages_of for p in page_load.chapter_pages(site, dirname)]
+            pages = [p for dirname in pages_of for p in throttled_pages.chapter_pages(site, dirname)]
             page_figs, notes = page_figures(site, pages, page_runs, label, key)
             figures += page_figs
         return figures, notes
 
 
-def scale_figures(page_runs: int) -> tuple[list[Figure], list[str]]:
+def scale_figures(page_runs: int, only: str | None = None) -> tuple[list[Figure], list[str]]:
     figures, notes = [], []
     cases = [
         (
@@ -351,6 +353,8 @@ def scale_figures(page_runs: int) -> tuple[list[Figure], list[str]]:
         ),
     ]
     for label, key, prepare, pages_of in cases:
+        if only and key != only:
+            continue
         case_figures, case_notes = scale_case(label, key, prepare, page_runs, pages_of)
         figures += case_figures
         notes += case_notes
@@ -396,10 +400,10 @@ def goals_at_scale(figures: dict[str, Figure]) -> None:
             figures[key].goal = f"≤ 1.5 × the real book's ({real.median:.2f} MB) = {figures[key].limit} MB"
 
 
-def load_previous() -> tuple[dict[str, Figure], list[str]]:
-    if not BENCH_JSON.is_file():
+def load_previous(path: Path = BENCH_JSON) -> tuple[dict[str, Figure], list[str]]:
+    if not path.is_file():
         return {}, []
-    saved = json.loads(BENCH_JSON.read_text(encoding="utf-8"))
+    saved = json.loads(path.read_text(encoding="utf-8"))
     fields = set(Figure.__dataclass_fields__)
     return (
         {f["key"]: Figure(**{k: v for k, v in f.items() if k in fields}) for f in saved["figures"]},
@@ -413,24 +417,34 @@ def main(argv: list[str] | None = None) -> int:
         "--runs", type=int, default=3, help="runs per figure of the real book (scale: 1 build each)"
     )
     parser.add_argument("--part", choices=["all", "book", "scale"], default="all")
+    parser.add_argument(
+        "--case", choices=["chapters20", "evidence10", "evidence100"], help="one scale case only"
+    )
+    parser.add_argument(
+        "--json", type=Path, default=BENCH_JSON, help="where the figures are read and written"
+    )
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the table is written for people")
     parser.add_argument("--skip-test", action="store_true", help="leave out `make test` (6 minutes)")
     arguments = parser.parse_args(argv)
     about = report.machine()
-    figures, notes = load_previous()
+    figures, notes = load_previous(arguments.json)
     if arguments.part in ("all", "book"):
         new, new_notes = book_figures(arguments.runs, not arguments.skip_test)
         figures.update({f.key: f for f in new})
         notes = [n for n in notes if not n.startswith("real book")] + new_notes
     if arguments.part in ("all", "scale"):
-        new, new_notes = scale_figures(page_runs=1)
+        new, new_notes = scale_figures(page_runs=1, only=arguments.case)
         figures.update({f.key: f for f in new})
-        notes = [n for n in notes if n.startswith("real book")] + new_notes
+        labels = {n.split(",")[0] for n in new_notes}
+        notes = [n for n in notes if n.split(",")[0] not in labels] + new_notes
     goals_at_scale(figures)
     about["load_average_1_5_15_at_end"] = [round(x, 2) for x in os.getloadavg()]
     ordered = list(figures.values())
     print(report.table(ordered))
-    report.write(ordered, about, METHOD + [n for n in notes if n not in METHOD], RESULTS, BENCH_JSON)
-    print(f"\nwritten: {RESULTS.relative_to(ROOT)}, {BENCH_JSON.relative_to(ROOT)}")
+    report.write(
+        ordered, about, METHOD + [n for n in notes if n not in METHOD], arguments.results, arguments.json
+    )
+    print(f"\nwritten: {arguments.results}, {arguments.json}")
     return 0
 
 

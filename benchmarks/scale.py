@@ -151,6 +151,7 @@ def add_generated_chapters(book: Path, count: int) -> list[Path]:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+        drop_unbuildable_works_cited(book, number, country)
         code = country_code(100 + index)
         append_csv(
             book / "data" / "evidence.csv",
@@ -177,6 +178,21 @@ def add_generated_chapters(book: Path, count: int) -> list[Path]:
         )
         manuscripts.append(path)
     return manuscripts
+
+
+def drop_unbuildable_works_cited(book: Path, number: int, country: str) -> None:
+    """`make chapter` writes a works-cited page whose directive comes with issue 14 (not yet on this
+    branch's main): while the book has no such directive, the generated page and its TOC entries go."""
+    if (book / "chapters" / f"{SOURCE_CHAPTER:02d}-{SOURCE_COUNTRY.lower()}" / "works-cited.md").exists():
+        return
+    dirname = f"{number:02d}-{country.lower()}"
+    (book / "chapters" / dirname / "works-cited.md").unlink(missing_ok=True)
+    for toc in ("_toc.yml", "_toc-pdf.yml"):
+        path = book / toc
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text(
+            "".join(line for line in lines if f"chapters/{dirname}/works-cited" not in line), encoding="utf-8"
+        )
 
 
 def multiply_evidence(book: Path, factor: int) -> int:

@@ -1,7 +1,7 @@
 """Load pages of a built site in Chromium on a throttled link: bytes transferred, time to the last
 chart drawn. A reusable module (the benchmark runner and anyone measuring a page can call it).
 
-    from benchmarks.page_load import measure_pages
+    from benchmarks.throttled_pages import measure_pages
     measure_pages(Path("_build/html"), ["chapters/02-japan/finance.html"], runs=3)
 
 Each load is in a fresh browser context with the cache disabled, the link throttled through the
