@@ -17,7 +17,7 @@ TEX_PACKAGES    := texlive-latex-recommended texlive-latex-extra texlive-fonts-r
                    texlive-xetex latexmk fonts-freefont-otf tex-gyre texlive-plain-generic
 BROWSER_PACKAGES := chromium poppler-utils
 
-.PHONY: book html test validate preview serve reproduce reexecute benchmark clean deps system-deps \
+.PHONY: book html test validate preview serve reproduce reexecute bench benchmark clean deps system-deps \
         lock lock-check lint chapter
 
 # --- setup ---------------------------------------------------------------------------------
@@ -90,8 +90,14 @@ reexecute: lock-check deps validate system-deps
 lint: lock-check deps
 	@$(BIN)/python tools/lint.py
 
-benchmark: lock-check deps validate system-deps
-	@$(BIN)/python tools/benchmark.py
+# builds, tests, preview and pages timed (median of 3 runs), then the book at scale in temporary
+# copies: one table, also in benchmarks/results.md and _build/bench.json (about 40 minutes;
+# BENCH_ARGS="--part book --skip-test" for a shorter run). Never part of `make test`.
+BENCH_ARGS ?=
+bench: lock-check deps validate system-deps
+	@$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+benchmark: bench
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

@@ -19,6 +19,8 @@ replaced only after every stage succeeded, and removed when any stage fails, val
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -28,7 +30,7 @@ from pathlib import Path
 
 import checksums  # tools/checksums.py: pinned dates, SHA256SUMS
 
-from startup_capitalism.sphinxext.pdfs import BOOK_PDF, pdf_names, tex_name
+# No Sphinx, myst-nb or pandas import here: the driver's own start-up is part of every rebuild.
 
 ROOT = Path(__file__).resolve().parent.parent
 # one work folder per builder: the PDF uses its own table of contents (_toc-pdf.yml)
@@ -44,9 +46,16 @@ STRICT = ["-n", "-W", "--keep-going"]
 PROBLEM = re.compile(
     r"(WARNING|ERROR|CRITICAL|SEVERE):|^\S+\.(csv|md|yml|json):\d+: |^\w*(Error|Exception): "
 )
-EXECUTING = re.compile(r"^(\S+\.md): Executing notebook")
+EXECUTING = re.compile(r"^(\S+\.md): Executing notebook|^    executing (\S+\.md)$")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 NOISE = re.compile(r"running over TCP without encryption|Connection file .* is not readable")
+# what validation reads (a prose edit can break a verbatim quote) and what it ran with
+VALIDATION_INPUTS = ("data", "chapters", "sources/manuscript", "src/startup_capitalism")
+VALIDATED = ROOT / "_build" / ".validated"
+# what the notebooks' outputs depend on: their code, the data and the package
+EXECUTION_INPUTS = ("notebooks", "data", "src/startup_capitalism")
+SOME_NOTEBOOKS_FAILED = 3  # tools/execute_notebooks.py's exit code when a notebook failed there
+EXECUTED = ROOT / "_build" / ".jupyter_cache" / "executed-inputs"  # goes with the cache
 
 
 def stage(number: int, total: int, what: str) -> float:
@@ -80,7 +89,7 @@ def run(command: list[str], log_name: str) -> tuple[int, list[str], Path]:
             line = line.rstrip("\n")
             executing = EXECUTING.match(line)
             if executing:
-                print(f"    executing {shorten_path(executing.group(1))}", flush=True)
+                print(f"    executing {shorten_path(executing.group(1) or executing.group(2))}", flush=True)
             elif PROBLEM.search(line) and not NOISE.search(line) and line not in problems:
                 problems.append(line)
         returncode = process.wait()
@@ -113,14 +122,77 @@ def shorten_path(line: str) -> str:
     return line.replace(f"{ROOT}/", "")
 
 
-def validate() -> None:
-    returncode, problems, log = run([sys.executable, "-m", "startup_capitalism.validate"], "validate")
-    report(problems)
+def fingerprint(folders: tuple[str, ...]) -> str:
+    """sha256 over the names and bytes of every file in the folders (a few ms for this book)."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        files = (p for p in (ROOT / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        for path in sorted(files):
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def is_current(stamp: Path, inputs: str) -> bool:
+    return stamp.is_file() and stamp.read_text(encoding="utf-8") == inputs
+
+
+class Validation:
+    """Validation runs alongside the builds (the machine has cores to spare while Sphinx reads),
+    or not at all when its inputs are those of the last validation that passed. It is waited for
+    before anything is reported or published: invalid data fails the build, whatever Sphinx said."""
+
+    def __init__(self) -> None:
+        self.inputs = fingerprint(VALIDATION_INPUTS) + sys.executable
+        self.process = None
+        if is_current(VALIDATED, self.inputs):
+            print("    skipped: data, chapters and package as at the last validation that passed", flush=True)
+            return
+        VALIDATED.unlink(missing_ok=True)
+        LOGS.mkdir(parents=True, exist_ok=True)
+        self.log = LOGS / "validate.log"
+        self.output = self.log.open("w", encoding="utf-8")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "startup_capitalism.validate"],
+            cwd=ROOT,
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+        )
+        print("    running alongside the next stages", flush=True)
+
+    def check(self) -> None:
+        if self.process is None:
+            return
+        returncode = self.process.wait()
+        self.output.close()
+        self.process = None
+        if returncode != 0:
+            lines = ANSI.sub("", self.log.read_text(encoding="utf-8", errors="replace")).splitlines()
+            report([line for line in lines if PROBLEM.search(line)])
+            forget_read_documents("html")
+            fail("the data did not validate (each problem above: file:line: column: what is wrong)", self.log)
+        VALIDATED.parent.mkdir(parents=True, exist_ok=True)
+        VALIDATED.write_text(self.inputs, encoding="utf-8")
+
+
+def execute_notebooks(validation: Validation) -> None:
+    """The notebooks the cache lacks, executed in parallel (tools/execute_notebooks.py)."""
+    inputs = fingerprint(EXECUTION_INPUTS) + sys.executable
+    if is_current(EXECUTED, inputs):
+        print("    skipped: notebooks, data and package unchanged since the last build", flush=True)
+        return
+    EXECUTED.unlink(missing_ok=True)
+    returncode, problems, log = run([sys.executable, str(ROOT / "tools" / "execute_notebooks.py")], "execute")
+    validation.check()
+    if returncode == SOME_NOTEBOOKS_FAILED:
+        return  # myst-nb executes them again in the HTML build and reports their errors
     if returncode != 0:
-        fail("the data did not validate (each problem above: file:line: column: what is wrong)", log)
+        report(problems)
+        fail("the parallel execution of the notebooks stopped", log)
+    EXECUTED.parent.mkdir(parents=True, exist_ok=True)
+    EXECUTED.write_text(inputs, encoding="utf-8")
 
 
-def jupyter_book(builder: str) -> None:
+def jupyter_book(builder: str, validation: Validation) -> None:
     command = [
         str(JUPYTER_BOOK),
         "build",
@@ -134,6 +206,7 @@ def jupyter_book(builder: str) -> None:
         *STRICT,
     ]
     returncode, problems, log = run(command, builder)
+    validation.check()
     report(problems)
     if returncode != 0 or problems:
         forget_read_documents(builder)
@@ -150,6 +223,8 @@ def forget_read_documents(builder: str) -> None:
 
 def report_latex_errors() -> None:
     """LaTeX's own errors ('! ...' and the input line after them), which jupyter-book hides."""
+    from startup_capitalism.sphinxext.pdfs import pdf_names, tex_name
+
     for pdf_name in pdf_names():
         log = output_of("pdflatex") / "latex" / tex_name(pdf_name).replace(".tex", ".log")
         if not log.is_file():
@@ -181,11 +256,37 @@ def fail(message: str, log: Path | None = None) -> None:
     sys.exit(1)
 
 
+def stage_site(built: Path, staging: Path) -> None:
+    """A copy of the built site in `staging`, made from hard links to the published site's files
+    where a file is unchanged (same size and time), and copies elsewhere.
+
+    Only the changed files are copied, so a rebuild that changed two pages publishes in
+    milliseconds. The published files are never written to (a changed file is a new copy in the
+    staging folder), so the published site stays whole until the rename replaces it.
+    """
+    shutil.rmtree(staging, ignore_errors=True)
+    for folder, _, files in os.walk(built):
+        target = staging / Path(folder).relative_to(built)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            source, published = Path(folder) / name, SITE / target.relative_to(staging) / name
+            try:
+                same = published.stat()
+                new = source.stat()
+                if (same.st_size, same.st_mtime_ns) == (new.st_size, new.st_mtime_ns):
+                    os.link(published, target / name)
+                    continue
+            except OSError:
+                pass
+            shutil.copy2(source, target / name)
+
+
 def publish(with_pdf: bool) -> None:
     staging = SITE.with_name("html.new")
-    shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(output_of("html") / "html", staging)
+    stage_site(output_of("html") / "html", staging)
     if with_pdf:
+        from startup_capitalism.sphinxext.pdfs import pdf_names
+
         # the book's PDF and one per chapter, each beside the site's index.html and in _build/pdf
         pdfs = [output_of("pdflatex") / "latex" / name for name in pdf_names()]
         for pdf in pdfs:
@@ -204,23 +305,26 @@ def publish(with_pdf: bool) -> None:
     checksums.write_all(SITE, PDF_DIR if with_pdf else None)
     print(
         f"    site: {SITE.relative_to(ROOT)}/index.html"
-        + (f"; PDFs: {PDF_DIR.relative_to(ROOT)}/{BOOK_PDF} and one per chapter" if with_pdf else "")
+        + (f"; PDFs: {PDF_DIR.relative_to(ROOT)}/book.pdf and one per chapter" if with_pdf else "")
     )
 
 
 def main(target: str) -> None:
     checksums.pin_build_dates(ROOT)
     with_pdf = target == "book"
-    total = 4 if with_pdf else 3
-    started = stage(1, total, "validating data/ against data/datapackage.json and the chapter text")
-    validate()
+    total = 5 if with_pdf else 4
+    stage(1, total, "validating data/ against data/datapackage.json and the chapter text")
+    validation = Validation()
+    what = f"executing the notebooks whose code or inputs changed, {os.cpu_count()} at once"
+    started = stage(2, total, what)
+    execute_notebooks(validation)
     done(started)
-    started = stage(2, total, "HTML site, strict (executes the notebooks whose code or inputs changed)")
-    jupyter_book("html")
+    started = stage(3, total, "HTML site, strict (executes only what the stage before could not)")
+    jupyter_book("html", validation)
     done(started)
     if with_pdf:
-        started = stage(3, total, "PDF through LaTeX, strict (reuses the executed notebooks)")
-        jupyter_book("pdflatex")
+        started = stage(4, total, "PDF through LaTeX, strict (reuses the executed notebooks)")
+        jupyter_book("pdflatex", validation)
         done(started)
     started = stage(total, total, "publishing")
     publish(with_pdf)

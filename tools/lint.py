@@ -19,7 +19,7 @@ from pathlib import Path
 import jupytext
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = ["src", "tools", "tests", "conftest.py"]
+CODE = ["src", "tools", "tests", "benchmarks", "conftest.py"]
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.md"))
 WORKFLOWS = ROOT / ".github" / "workflows"
 BIN = Path(sys.executable).parent

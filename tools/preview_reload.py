@@ -1,6 +1,6 @@
 """Save a page under a running `make preview` and wait, in Chromium, for the browser to reload.
 
-Used by `make benchmark` (which prints the time from the save to the reloaded page) and by
+Used by `make bench` (benchmarks/run.py) (which prints the time from the save to the reloaded page) and by
 tests/test_preview.py (which checks that the reload happens, with no timed assert).
 """
 
@@ -70,7 +70,9 @@ def save_and_wait_for_reload(root: Path) -> dict:
             saved = time.monotonic()
             page_file.write_text(original.rstrip("\n") + f"\n\n{ADDED}\n", encoding="utf-8")
             page.wait_for_function(
-                "edited => !window.beforeTheSave && document.body.innerText.includes(edited)",
+                # the page has no body for a moment while it reloads
+                "edited => !window.beforeTheSave && document.body !== null"
+                " && document.body.innerText.includes(edited)",
                 arg=ADDED,
                 timeout=120_000,
                 polling=50,

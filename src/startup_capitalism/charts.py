@@ -31,6 +31,9 @@ LARGE_NUMBER_LABEL = (
     " : datum.value >= 1e9 ? format(datum.value / 1e9, '~g') + ' billion'"
     " : datum.value >= 1e6 ? format(datum.value / 1e6, '~g') + ' million' : format(datum.value, ',')"
 )
+# a chart inlines its rows in the page: past this many, rows that make the same mark become one
+# mark whose tooltip counts them (no MaxRowsError, and the page weighs what the marks need)
+MAX_MARKS = 500
 EVIDENCE_TOOLTIP = [
     alt.Tooltip("title:N", title="Fact"),
     alt.Tooltip("date_label:N", title="Date"),
@@ -84,6 +87,21 @@ def chart_rows(frame: pd.DataFrame) -> pd.DataFrame:
         ]
     plain = rows.astype(object)
     return plain.where(rows.notna(), None)
+
+
+def collapsed(rows: pd.DataFrame, same_mark: list[str], limit: int = MAX_MARKS) -> pd.DataFrame:
+    """`rows` as they are up to `limit`; past it, one row per mark (the first row of each group of
+    `same_mark` columns), its title and id saying how many rows the mark stands for."""
+    if len(rows) <= limit:
+        return rows
+    groups = rows.groupby(same_mark, dropna=False, sort=False)
+    first = groups.head(1).copy()
+    more = groups[same_mark[0]].transform("size").loc[first.index] - 1
+    first["title"] = [
+        f"{t} (and {n} more rows)" if n else t for t, n in zip(first["title"], more, strict=True)
+    ]
+    first["id"] = [f"{i} and {n} more" if n else i for i, n in zip(first["id"], more, strict=True)]
+    return first
 
 
 def one_chapter(frame: pd.DataFrame) -> tuple[int, str]:
@@ -141,6 +159,7 @@ def _timeline(
     """Dated facts on a time axis in lanes; the legend filters the lanes."""
     rows = rows[rows["year"].notna()].copy()
     description = f"{description} {_timeline_summary(rows, lane)}"
+    rows = collapsed(rows, [lane, "year", "year_end"]).copy()  # the summary counts every row
     # a steady, non-random offset within each lane so facts of the same year do not overlap
     rows["lane_offset"] = rows.groupby([lane, "year"]).cumcount() % 5
     pick = alt.selection_point(fields=[lane], bind="legend")
@@ -229,7 +248,7 @@ def quantity_bars(
     Each bar's name is written above it across the chart's width, so long names stay whole in
     the PDF as well as on screen, and its formatted value at its end.
     """
-    rows = chart_rows(frame)
+    rows = collapsed(chart_rows(frame), ["value", "unit"])
     largest_first = rows.sort_values("value", ascending=False, key=lambda v: v.astype(float))
     description = (
         f"{description} Values, largest first: "
@@ -278,7 +297,7 @@ def dated_values(
     description: str,
 ) -> alt.Chart:
     """Points over time for a quantity stated at more than one date, joined within each series."""
-    rows = chart_rows(frame)
+    rows = collapsed(chart_rows(frame), [series, "year", "value"])
     by_year = rows.sort_values("year")
     description = (
         f"{description} Values: "
@@ -364,7 +383,9 @@ def category_counts(
 
 def instrument_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description: str) -> alt.Chart:
     """Debt and equity instruments on a time axis, one lane each."""
-    rows = chart_rows(frame[frame["instrument"].notna() & frame["year"].notna()])
+    rows = collapsed(
+        chart_rows(frame[frame["instrument"].notna() & frame["year"].notna()]), ["instrument", "year"]
+    )
     rows["lane_offset"] = rows.groupby(["instrument", "year"]).cumcount() % 4
     description = f"{description} {_timeline_summary(rows, 'instrument')}"
     return (

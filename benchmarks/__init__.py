@@ -1,0 +1,1 @@
+"""The benchmarks of the book: `make bench` (`python -m benchmarks`). Never part of `make test`."""
