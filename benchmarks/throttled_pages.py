@@ -9,17 +9,15 @@ Chrome DevTools Protocol (`Network.emulateNetworkConditions`: 10 Mbit/s down and
 latency by default). Transfer size is the sum of `encodedDataLength` over every response the page
 loaded (what crossed the wire, headers included). "Last chart drawn" is the time since navigation
 start at which every `.startup-chart` on the page holds its SVG (vega-embed's output); for a page
-without charts it is the load event.
+without charts it is the load event. The site is served as a static host serves it (text files
+gzip-compressed, as GitHub Pages and nginx do: `startup_capitalism.site_server`).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import socket
-import threading
-from contextlib import contextmanager
 from pathlib import Path
+
+from startup_capitalism.site_server import serve_site
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
@@ -29,28 +27,6 @@ ALL_CHARTS_DRAWN = """() => {
   if (charts.length === 0) return document.readyState === 'complete' ? performance.now() : false;
   return charts.every(chart => chart.querySelector('svg')) ? performance.now() : false;
 }"""
-
-
-@contextmanager
-def serving(site: Path):
-    """A static HTTP server on a free local port for `site`, stopped on exit."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def load_once(browser, url: str, *, mbit: float, latency_ms: float, timeout_ms: int = 180_000) -> dict:
@@ -94,7 +70,7 @@ def measure_pages(
     from playwright.sync_api import sync_playwright
 
     results: dict[str, list[dict]] = {}
-    with serving(site) as base, sync_playwright() as playwright:
+    with serve_site(site, gzip=True) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         try:
             for name in pages:

@@ -8,10 +8,10 @@ import shutil
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
-from site_server import CHARTS_DRAWN, serve_site, transferred_bytes_of
 
 from conftest import chapter_docnames, toc_docnames
 from startup_capitalism.chapters import all_chapters
+from startup_capitalism.site_server import CHARTS_DRAWN, serve_site, transferred_bytes_of
 
 FIRST = all_chapters()[0]  # a chapter with the book's standard sections
 
