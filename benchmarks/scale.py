@@ -18,10 +18,11 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import string
 import subprocess
 from pathlib import Path
+
+from startup_capitalism.scratch import copy_of_the_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_CHAPTER = 2
@@ -61,20 +62,7 @@ def environment(book: Path) -> dict[str, str]:
 
 
 def copy_tree(dest: Path, source: Path = ROOT) -> Path:
-    listed = (
-        subprocess.run(
-            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-            cwd=source,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .split("\0")
-    )
-    for name in filter(None, listed):
-        if (source / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source / name, dest / name)
+    copy_of_the_files(dest, source)
     (dest / ".venv").symlink_to(source / ".venv")
     return dest
 

@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, prose_text
 from startup_capitalism import chapters, paths, registry
 from startup_capitalism.manuscript import read_manuscript
+from startup_capitalism.scratch import copy_of_the_files
 
 FIXTURES = ROOT / "tests" / "fixtures"
 FIXTURE = FIXTURES / "chapter-09-testland.txt"
@@ -34,22 +34,7 @@ SENTENCE_END = re.compile(r"(?<=[.?!”])\s+(?=[A-Z“(])")
 
 def scratch_copy(destination: Path) -> Path:
     """The repository's files (tracked, or new and not ignored) copied to `destination`."""
-    listed = (
-        subprocess.run(
-            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-            cwd=ROOT,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .split("\0")
-    )
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file():
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+    copy_of_the_files(destination)
     # make chapter runs with this interpreter's .venv (VENV=...): the copy's dependency lists are
     # dated to the epoch so that make never takes that .venv for out of date and rebuilds it
     for name in ("requirements.txt", "requirements.lock", "pyproject.toml"):
