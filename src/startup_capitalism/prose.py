@@ -63,17 +63,18 @@ class PageSource:
         return [block for block in self.blocks if block.kind == PARAGRAPH]
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=8)
 def _configured_extensions(config: Path, stamp: tuple) -> tuple[str, ...]:
     settings = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
     return tuple(sorted((settings.get("parse") or {}).get("myst_enable_extensions") or ()))
 
 
 def book_extensions(root: Path = paths.ROOT) -> tuple[str, ...]:
-    """The MyST extensions `_config.yml` at `root` enables (`parse: myst_enable_extensions`)."""
+    """The MyST extensions `_config.yml` at `root` enables (`parse: myst_enable_extensions`); a
+    folder without one (a test's copy of some pages) is read as this repository's book is."""
     config = root / "_config.yml"
     if not config.is_file():
-        return ()
+        config = paths.ROOT / "_config.yml"
     status = config.stat()
     return _configured_extensions(config, (status.st_mtime_ns, status.st_size))
 
