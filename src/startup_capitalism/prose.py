@@ -15,6 +15,7 @@ paragraph of its body) are given apart, for the readers that want them.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -167,5 +168,6 @@ def read_page(page: Path, root: Path | None = None) -> PageSource:
 
 
 def front_matter(page: Path) -> dict:
-    """The front matter of a page, `{}` when it has none; a located error when it is not YAML."""
-    return read_page(page).front_matter
+    """The front matter of a page, `{}` when it has none; a located error when it is not YAML.
+    A copy: the cached reading stays as the file is."""
+    return copy.deepcopy(read_page(page).front_matter)
