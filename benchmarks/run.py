@@ -28,8 +28,8 @@ import psutil
 
 from benchmarks import report, scale, throttled_pages
 from benchmarks.report import Figure
+from startup_capitalism.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.md"
 BENCH_JSON = ROOT / "_build" / "bench.json"
 EXECUTING = re.compile(r"^    executing \S+\.md$", re.MULTILINE)

@@ -22,9 +22,9 @@ import string
 import subprocess
 from pathlib import Path
 
+from startup_capitalism.paths import ROOT
 from startup_capitalism.scratch import copy_of_the_files
 
-ROOT = Path(__file__).resolve().parent.parent
 SOURCE_CHAPTER = 2
 SOURCE_COUNTRY = "Japan"
 SOURCE_MANUSCRIPT = ROOT / "sources" / "manuscript" / "chapter-02-japan.txt"

@@ -13,8 +13,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from startup_capitalism.chapters import BACK_MATTER_PAGES
+from startup_capitalism.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 PDF_DIR = ROOT / "_build" / "pdf"
 PDF = PDF_DIR / "book.pdf"  # the whole book: every chapter and the appendix

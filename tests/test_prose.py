@@ -232,10 +232,6 @@ def test_import_markup_is_not_a_change():
         for text in manuscript_changes.sentences_of(paragraph)
     ]
     assert sentences == ["Heading", "One sentence.", "Two sentences (A 2020).", "The authors' caption"]
-    manuscript = manuscript_changes.drop_footnote_digits(
-        ["Heading", "One sentence.1 Two sentences (A 2020)."]
-    )
-    assert manuscript == ["Heading", "One sentence. Two sentences (A 2020)."]
 
 
 def test_an_edit_an_addition_and_a_removal_are_told_apart():

@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from startup_capitalism.paths import ROOT
+
 LOCK = ROOT / "requirements.lock"
 sys.path.insert(0, str(ROOT / "tools"))
 import lockfile  # noqa: E402  (tools/ is not a package: its modules are scripts)

@@ -31,8 +31,8 @@ from pathlib import Path
 import checksums  # tools/checksums.py: pinned dates, SHA256SUMS
 
 # No Sphinx, myst-nb or pandas import here: the driver's own start-up is part of every rebuild.
+from startup_capitalism.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 # one work folder per builder: the PDF uses its own table of contents (_toc-pdf.yml)
 WORK = {"html": ROOT / "_build" / "work", "pdflatex": ROOT / "_build" / "work-pdf"}
 TOC = {"html": ROOT / "_toc.yml", "pdflatex": ROOT / "_toc-pdf.yml"}

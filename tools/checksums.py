@@ -24,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from startup_capitalism.paths import ROOT
+
 SITE = ROOT / "_build" / "html"
 PDF_DIR = ROOT / "_build" / "pdf"
 SUMS = "SHA256SUMS"

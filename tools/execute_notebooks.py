@@ -20,7 +20,8 @@ import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from startup_capitalism.paths import ROOT
+
 # myst-nb's reader for MyST markdown notebooks, registered as a jupyter-cache reader plugin
 MYST_NB_READER = {"name": "myst_nb_md", "type": "plugin"}
 TIMEOUT = 300  # seconds per cell, as `execute: timeout` in _config.yml

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import jupytext
 
-ROOT = Path(__file__).resolve().parent.parent
+from startup_capitalism.paths import ROOT
+
 CODE = ["src", "tools", "tests", "benchmarks", "conftest.py"]
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.md"))
 WORKFLOWS = ROOT / ".github" / "workflows"

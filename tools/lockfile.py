@@ -22,6 +22,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+# The one root the package does not give (startup_capitalism.paths.ROOT): `make lock-check` runs
+# this with the system Python before .venv and the package exist.
 ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENTS = ROOT / "requirements.txt"
 LOCK = ROOT / "requirements.lock"

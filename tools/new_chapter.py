@@ -49,8 +49,8 @@ from startup_capitalism.manuscript import (
     read_manuscript,
     read_opening,
 )
+from startup_capitalism.paths import ROOT
 
-ROOT = paths.ROOT
 MANUSCRIPTS = Path("sources") / "manuscript"
 FOOTNOTE_DEFINITION = (
     "[^{n}]: Note {n} of the chapter. Its text is in the print edition; the manuscript this "

@@ -32,7 +32,8 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from startup_capitalism.paths import ROOT
+
 WORK = ROOT / "_build" / "work-preview" / "_build"
 SITE = WORK / "html"
 WATCHED = [ROOT / name for name in ("chapters", "notebooks", "data", "src")]

@@ -21,9 +21,8 @@ from pathlib import Path
 import jupytext
 import pytest
 
+from startup_capitalism.paths import ROOT
 from startup_capitalism.sphinxext.execution_cache import build_reference_outputs
-
-ROOT = Path(__file__).resolve().parent.parent
 
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.md"))
 

@@ -19,21 +19,17 @@ derived from that declaration here, so no other code names a particular chapter.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from . import paths
+from . import paths, prose
 
 OPENING_PAGE = "index.md"
 OPENING_SECTION = "opening"
 # pages the build generates for every chapter (no prose of the authors', no notebook): "Changes
 # since the received manuscript" and "Works cited"; their content comes from a directive
 BACK_MATTER_PAGES = ("changes", "works-cited")
-FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", flags=re.S)
 DECLARED_KEYS = ("number", "title", "country", "slug", "manuscript")
 
 
@@ -48,6 +44,8 @@ class Chapter:
     country: str
     slug: str
     manuscript: str  # the received manuscript, relative to the repository root
+    # the book it belongs to (the folder holding chapters/); by default this repository
+    root: Path = field(default=paths.ROOT, compare=False)
 
     @property
     def dirname(self) -> str:
@@ -56,11 +54,11 @@ class Chapter:
 
     @property
     def folder(self) -> Path:
-        return paths.CHAPTERS_DIR / self.dirname
+        return self.root / paths.CHAPTERS_DIR.name / self.dirname
 
     @property
     def notebooks_folder(self) -> Path:
-        return paths.NOTEBOOKS_DIR / self.dirname
+        return self.root / paths.NOTEBOOKS_DIR.name / self.dirname
 
     @property
     def label_prefix(self) -> str:
@@ -91,13 +89,10 @@ class Chapter:
 
 
 def read_front_matter(page: Path) -> dict:
-    match = FRONT_MATTER.match(page.read_text(encoding="utf-8"))
-    if not match:
-        return {}
     try:
-        return yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as error:
-        raise ChapterError(f"{page}: front matter is not valid YAML: {error}") from error
+        return prose.front_matter(page)
+    except prose.FrontMatterError as error:
+        raise ChapterError(str(error)) from error
 
 
 def chapter_from_page(page: Path) -> Chapter:
@@ -117,6 +112,7 @@ def chapter_from_page(page: Path) -> Chapter:
         country=str(declared["country"]),
         slug=str(declared["slug"]),
         manuscript=str(declared["manuscript"]),
+        root=page.resolve().parents[2],
     )
     if page.parent.name != chapter.dirname:
         raise ChapterError(
@@ -127,8 +123,8 @@ def chapter_from_page(page: Path) -> Chapter:
 
 
 @lru_cache(maxsize=8)
-def _chapters_in(chapters_dir: Path) -> tuple[Chapter, ...]:
-    chapters = [chapter_from_page(page) for page in sorted(chapters_dir.glob(f"*/{OPENING_PAGE}"))]
+def _chapters_in(chapters_dir: Path, stamp: tuple) -> tuple[Chapter, ...]:
+    chapters = [chapter_from_page(page) for page, _ in stamp]
     numbers = [chapter.number for chapter in chapters]
     duplicated = sorted({number for number in numbers if numbers.count(number) > 1})
     if duplicated:
@@ -137,8 +133,12 @@ def _chapters_in(chapters_dir: Path) -> tuple[Chapter, ...]:
 
 
 def all_chapters(chapters_dir: Path = paths.CHAPTERS_DIR) -> list[Chapter]:
-    """Every chapter of the book, in order of number."""
-    return list(_chapters_in(chapters_dir.resolve()))
+    """Every chapter of the book, in order of number (read again when an opening page changes,
+    appears or goes, so a long-running preview sees the edit)."""
+    chapters_dir = chapters_dir.resolve()
+    openings = sorted(chapters_dir.glob(f"*/{OPENING_PAGE}"))
+    stamp = tuple((page, (page.stat().st_mtime_ns, page.stat().st_size)) for page in openings)
+    return list(_chapters_in(chapters_dir, stamp))
 
 
 def chapter(number: int, chapters_dir: Path = paths.CHAPTERS_DIR) -> Chapter:

@@ -62,8 +62,14 @@ def _display_path(path: Path) -> str:
 
 
 @lru_cache(maxsize=1)
+def _read_datapackage(path: Path, stamp: tuple) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def _datapackage() -> dict:
-    return json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
+    """The data package, read again when the file changes (the preview runs for hours)."""
+    status = paths.DATAPACKAGE.stat()
+    return _read_datapackage(paths.DATAPACKAGE, (status.st_mtime_ns, status.st_size))
 
 
 def resource_descriptor(name: str) -> dict:

@@ -8,21 +8,14 @@ its decorator; `check_rules` runs them all. To add a rule, write one function an
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from . import chapters, paths
+from . import chapters, paths, prose
 from .problems import Problem
 
-FOOTNOTE_REFERENCE = re.compile(r"\[\^\d+\]")
-FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", flags=re.S)
-# what the chapter pages add to the authors' text, removed before quotes are looked up: directive
-# blocks (the edition's figures, tables and captions), labels, headings, footnote definitions
-DIRECTIVE_BLOCK = re.compile(r"^```.*?^```[ \t]*$", flags=re.M | re.S)
-PAGE_MARKUP_LINE = re.compile(r"^(\(.*\)=|#+ |\[\^\d+\]:)")
 PERIODS = ("decade", "approximate")
 FORM_SEPARATOR = " | "
 SHOWN_AROUND = 30  # characters of context either side of a marked difference
@@ -58,15 +51,10 @@ class Context:
 
 
 def page_paragraphs(page: Path) -> tuple[str, ...]:
-    """The authors' paragraphs of one chapter page as they stand now, the edition's markup removed."""
-    text = FRONT_MATTER.sub("", page.read_text(encoding="utf-8"))
-    paragraphs = []
-    for block in DIRECTIVE_BLOCK.sub("", text).split("\n\n"):
-        lines = [line for line in block.splitlines() if not PAGE_MARKUP_LINE.match(line)]
-        paragraph = FOOTNOTE_REFERENCE.sub("", " ".join(lines)).strip()
-        if paragraph:
-            paragraphs.append(paragraph)
-    return tuple(paragraphs)
+    """The authors' paragraphs of one chapter page as they stand now, the edition's markup removed:
+    the page's prose as `prose.py` reads it with the book's MyST parser (no headings, labels,
+    directives, fences or footnote definitions), footnote references dropped."""
+    return tuple(block.text for block in prose.read_page(page).paragraphs)
 
 
 def chapter_paragraphs(chapters_dir: Path = paths.CHAPTERS_DIR) -> tuple[str, ...]:

@@ -4,11 +4,13 @@ After the import the chapter pages (`chapters/NN-slug/*.md`) are the text: co-au
 freely, and the manuscript under `sources/` stays as received, as provenance. This module reads
 both as sequences of sentences and lines them up:
 
-- the manuscript: one paragraph (or heading) per line, the bare footnote digits after a
-  sentence's end dropped, the authors' figure line `FIGURE N.M.Caption` read as its caption;
-- the pages: the authors' paragraphs and headings, without what the import or the edition adds
-  (front matter, labels, footnote references and definitions, directives such as charts and
-  tables; of the authors' figure slot, only its caption, the first paragraph, is their text).
+- the manuscript, as the import reads it (`manuscript.read_manuscript`, the one reader of that
+  format): each page's heading, paragraphs (their footnote numbers, which the import makes
+  `[^n]`, dropped) and the caption of the authors' figure;
+- the pages, as the build's MyST parser reads them (`prose.read_page`, the one reader of a page):
+  the authors' paragraphs and headings, without what the import or the edition adds (front
+  matter, labels, footnote references and definitions, directives such as charts and tables; of
+  the authors' figure slot, only its caption, the first paragraph, is their text).
 
 A sentence of the pages that is not in the manuscript is *added*, one of the manuscript that is
 not in the pages is *removed*, and a pair in the same place that differs in some words is
@@ -25,19 +27,15 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
+from . import prose
 from .chapters import BACK_MATTER_PAGES, Chapter
+from .manuscript import Figure, read_manuscript
 
 SENTENCE_END = re.compile(r"(?<=[.?!”])\s+(?=[A-Z“(‘\"'])")
-FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", flags=re.S)
-FENCE = re.compile(r"^(`{3,}|:{3,})\s*(\{[\w-]+\})?")
-LABEL = re.compile(r"^\([\w:-]+\)=\s*$")
-FOOTNOTE_DEFINITION = re.compile(r"^\[\^[\w-]+\]:")
 FOOTNOTE_REFERENCE = re.compile(r"\[\^[\w-]+\]")
 ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)\s*(?:<[^`]*>)?`")
 LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 EMPHASIS = re.compile(r"(\*{1,2})(\S(?:.*?\S)?)\1")
-FIGURE_LINE = re.compile(r"^FIGURE \d+\.\d+\.\s*")
 # pairs in a block of differing sentences closer than this are one sentence edited
 EDITED_SIMILARITY = 0.5
 
@@ -77,34 +75,24 @@ def strip_inline_markup(text: str) -> str:
 # --- the manuscript ------------------------------------------------------------------------------
 
 
-def drop_footnote_digits(paragraphs: list[str]) -> list[str]:
-    """The bare footnote markers 1, 2, ... in order, each right after a sentence's closing
-    punctuation; found in sequence as the import finds them, so a year or a count is never taken."""
-    kept = list(paragraphs)
-    position, number = 0, 1
-    while position < len(kept):
-        marker = re.compile(rf"(?<=[.”)]){number}(?=\s|$)")
-        found = marker.search(kept[position])
-        if found:
-            kept[position] = kept[position][: found.start()] + kept[position][found.end() :]
-            number += 1
-        else:
-            position += 1
-    return kept
-
-
-def manuscript_sentences(chapter: Chapter, root: Path = paths.ROOT) -> list[str]:
-    lines = [line.strip() for line in (root / chapter.manuscript).read_text(encoding="utf-8").splitlines()]
-    paragraphs = drop_footnote_digits([FIGURE_LINE.sub("", line) for line in lines if line])
-    return [sentence for paragraph in paragraphs for sentence in sentences_of(paragraph)]
+def manuscript_sentences(chapter: Chapter, root: Path | None = None) -> list[str]:
+    """The manuscript's sentences in reading order, as the import reads the manuscript: page by
+    page its heading, its paragraphs and the caption of the authors' figure."""
+    root = chapter.root if root is None else root
+    texts = []
+    for page in read_manuscript(root / chapter.manuscript).pages:
+        texts.append(page.heading)
+        texts += [block.caption if isinstance(block, Figure) else block for block in page.blocks]
+    return [sentence for text in texts for sentence in sentences_of(FOOTNOTE_REFERENCE.sub("", text))]
 
 
 # --- the pages -----------------------------------------------------------------------------------
 
 
-def chapter_pages(chapter: Chapter, root: Path = paths.ROOT) -> list[Path]:
+def chapter_pages(chapter: Chapter, root: Path | None = None) -> list[Path]:
     """The chapter's pages of prose in reading order: as `_toc.yml` lists them, then any page of
     the folder it does not list (so a new page still counts), the generated back matter left out."""
+    root = chapter.root if root is None else root
     listed: list[str] = []
 
     def walk(entries):
@@ -127,78 +115,21 @@ def chapter_pages(chapter: Chapter, root: Path = paths.ROOT) -> list[Path]:
 
 
 def page_paragraphs(text: str) -> list[tuple[int, str]]:
-    """(line, text) of each of the authors' paragraphs and headings on a page, markup stripped.
-
-    Fenced directives (charts, tables, `only` blocks) are the edition's, except the authors' own
+    """(line, text) of each of the authors' paragraphs and headings on a page, markup stripped, as
+    the book's MyST parser reads the page (`prose.py`): directives (charts, tables, `only` blocks,
+    a `:::{note}`), code fences and footnote definitions are the edition's, except the authors' own
     figure (`{glued-figure}` with `:kind: figure`), whose first paragraph is their caption."""
-    front = FRONT_MATTER.match(text)
-    offset = front.group(0).count("\n") if front else 0
-    lines = text[front.end() :].splitlines() if front else text.splitlines()
-    paragraphs: list[tuple[int, str]] = []
-    current: list[str] = []
-    start = 0
-    fence: str | None = None
-    figure = False
-    body: list[tuple[int, str]] = []
-
-    def flush():
-        nonlocal current
-        if current:
-            paragraphs.append((start, strip_inline_markup(" ".join(current))))
-        current = []
-
-    for number, line in enumerate(lines, start=offset + 1):
-        stripped = line.strip()
-        if fence is not None:
-            if stripped != fence:
-                body.append((number, stripped))
-                continue
-            if figure and ":kind: figure" in [text for _, text in body]:
-                caption = first_paragraph([(n, text) for n, text in body if not text.startswith(":")])
-                if caption:
-                    paragraphs.append((caption[0], strip_inline_markup(caption[1])))
-            fence = None
-            continue
-        opened = FENCE.match(stripped)
-        if opened:
-            flush()
-            fence, figure, body = opened.group(1), opened.group(2) == "{glued-figure}", []
-        elif not stripped:
-            flush()
-        elif stripped.startswith("#"):
-            flush()
-            paragraphs.append((number, strip_inline_markup(stripped.lstrip("#").strip())))
-        elif (
-            LABEL.match(stripped) or FOOTNOTE_DEFINITION.match(stripped) or stripped.startswith(("%", "<!--"))
-        ):
-            flush()
-        else:
-            if not current:
-                start = number
-            current.append(stripped)
-    flush()
-    return paragraphs
+    return [(block.line, strip_inline_markup(block.source)) for block in prose.read_source(text).blocks]
 
 
-def first_paragraph(lines: list[tuple[int, str]]) -> tuple[int, str] | None:
-    """(line, text) of the first paragraph among numbered lines, or None."""
-    text: list[str] = []
-    start = 0
-    for number, line in lines:
-        if line:
-            start = start or number
-            text.append(line)
-        elif text:
-            break
-    return (start, " ".join(text)) if text else None
-
-
-def page_sentences(chapter: Chapter, root: Path = paths.ROOT) -> list[PageSentence]:
+def page_sentences(chapter: Chapter, root: Path | None = None) -> list[PageSentence]:
     """Every sentence of the chapter's pages, in reading order, with its page and line."""
+    root = chapter.root if root is None else root
     found = []
     for page in chapter_pages(chapter, root):
         docname = page.relative_to(root).with_suffix("").as_posix()
-        for line, paragraph in page_paragraphs(page.read_text(encoding="utf-8")):
+        for block in prose.read_page(page, root).blocks:
+            line, paragraph = block.line, strip_inline_markup(block.source)
             found += [PageSentence(docname, line, sentence) for sentence in sentences_of(paragraph)]
     return found
 
@@ -242,7 +173,7 @@ def _pair_up(old: list[str], new: list[PageSentence], where: str) -> list[Change
     return changes
 
 
-def changes_since_manuscript(chapter: Chapter, root: Path = paths.ROOT) -> list[Change]:
+def changes_since_manuscript(chapter: Chapter, root: Path | None = None) -> list[Change]:
     return compare(manuscript_sentences(chapter, root), page_sentences(chapter, root))
 
 

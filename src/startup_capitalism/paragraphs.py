@@ -7,25 +7,19 @@ that paragraph's own words change (and then a link to it should be looked at aga
 identical paragraphs on one page get `-2`, `-3`, ... in order. The site gives each paragraph this
 id (`sphinxext.works_cited`), and evidence rows and works-cited entries link to it.
 
-A paragraph is a block of lines between blank lines outside fenced directives (the edition's
-figures and tables), that is not a label `(name)=`, a heading or a footnote definition.
+A paragraph is what the site renders as one of the authors' paragraphs: a paragraph of prose as
+`prose.py` reads the page with the book's MyST parser (not a heading, a label, a directive such as
+a figure, a table or a `:::{note}`, a code fence or a footnote definition).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from . import chapters as chapters_module
-from . import paths
-
-FENCE = re.compile(r"^(```|~~~|:::)")
-MARKUP_LINE = re.compile(r"^(\(.*\)=\s*$|#+ |\[\^[^\]]+\]:)")
-FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]]+\]")
-FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", flags=re.S)
+from . import paths, prose
 
 
 @dataclass(frozen=True)
@@ -41,64 +35,38 @@ def anchor_of(text: str) -> str:
     return "p-" + hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:8]
 
 
-def paragraph_text(lines: list[str]) -> str:
-    return " ".join(FOOTNOTE_REFERENCE.sub("", " ".join(lines)).split())
-
-
 def parse_page(source: str, docname: str) -> list[Paragraph]:
     """The authors' paragraphs of one page's MyST source, each with its anchor."""
-    front = FRONT_MATTER.match(source)
-    skipped_lines = source[: front.end()].count("\n") if front else 0
-    lines = source[front.end() if front else 0 :].split("\n")
-    blocks: list[tuple[int, list[str]]] = []
-    fence, current, start = None, [], 0
-    for number, line in enumerate(lines, start=skipped_lines + 1):
-        if fence:
-            if line.strip().startswith(fence) and line.strip().rstrip("`~:") == "":
-                fence = None
-            continue
-        opening = FENCE.match(line.strip())
-        if opening or not line.strip() or MARKUP_LINE.match(line):
-            if current:
-                blocks.append((start, current))
-            current = []
-            if opening:
-                fence = re.match(r"^[`~:]+", line.strip())[0]
-            continue
-        if not current:
-            start = number
-        current.append(line)
-    if current:
-        blocks.append((start, current))
+    return _numbered(prose.read_source(source).paragraphs, docname)
+
+
+def _numbered(blocks: list[prose.Block], docname: str) -> list[Paragraph]:
     paragraphs, seen = [], {}
-    for ordinal, (start, block) in enumerate(blocks, start=1):
-        text = paragraph_text(block)
-        anchor = anchor_of(text)
+    for ordinal, block in enumerate(blocks, start=1):
+        anchor = anchor_of(block.text)
         seen[anchor] = seen.get(anchor, 0) + 1
         if seen[anchor] > 1:
             anchor = f"{anchor}-{seen[anchor]}"
-        paragraphs.append(Paragraph(docname, anchor, ordinal, start, text))
+        paragraphs.append(Paragraph(docname, anchor, ordinal, block.line, block.text))
     return paragraphs
 
 
-def docname_of(page: Path) -> str:
-    return page.resolve().relative_to(paths.ROOT).with_suffix("").as_posix()
+def docname_of(page: Path, root: Path = paths.ROOT) -> str:
+    return page.resolve().relative_to(root.resolve()).with_suffix("").as_posix()
 
 
-@lru_cache(maxsize=64)
-def _page_paragraphs(page: Path, mtime: float) -> tuple[Paragraph, ...]:
-    return tuple(parse_page(page.read_text(encoding="utf-8"), docname_of(page)))
-
-
-def page_paragraphs(page: Path) -> list[Paragraph]:
+def page_paragraphs(page: Path, root: Path | None = None) -> list[Paragraph]:
+    """The paragraphs of a page file (read again whenever the file changes); `root` is the book's,
+    by default the one holding the page."""
     page = page.resolve()
-    return list(_page_paragraphs(page, page.stat().st_mtime))
+    root = prose.book_root_of(page) if root is None else root
+    return _numbered(prose.read_page(page, root).paragraphs, docname_of(page, root))
 
 
 def chapter_paragraphs(chapter: chapters_module.Chapter) -> list[Paragraph]:
     """Every authors' paragraph of a chapter, page by page in section order."""
     pages = [chapter.page_for_section(section) for section in chapter.sections()]
-    return [paragraph for page in pages if page.exists() for paragraph in page_paragraphs(page)]
+    return [paragraph for page in pages if page.exists() for paragraph in page_paragraphs(page, chapter.root)]
 
 
 def paragraph_for_quote(
@@ -113,7 +81,7 @@ def paragraph_for_quote(
     )
     for page in pages:
         if page.exists():
-            for paragraph in page_paragraphs(page):
+            for paragraph in page_paragraphs(page, chapter.root):
                 if quote and quote in paragraph.text:
                     return paragraph
     return None

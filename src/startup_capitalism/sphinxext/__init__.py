@@ -14,7 +14,8 @@
   chart scripts, icons, metadata), pages the PDF leaves out;
 - `changes`: each chapter's "Changes since the received manuscript" page;
 - `works_cited`: paragraph anchors, citation links, the works-cited pages and the evidence explorer;
-- `built_with`, `reproducible`: the versions the edition was built with; byte-identical rebuilds.
+- `built_with`, `reproducible`: the versions the edition was built with; byte-identical rebuilds;
+- `entry`: a bare `jupyter-book build .` stops, saying to run `make html` or `make book`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from . import (
     chapter_list,
     codebook,
     data_version,
+    entry,
     execution_cache,
     exhibit,
     glued,
@@ -42,6 +44,7 @@ from . import (
 )
 
 MODULES = (
+    entry,  # first: a bare `jupyter-book build .` stops before anything else is set up
     exhibit,
     glued,
     codebook,

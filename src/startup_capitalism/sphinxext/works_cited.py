@@ -29,7 +29,7 @@ from sphinx.util.docutils import SphinxDirective
 from .. import bibliography, paths
 from .. import chapters as chapters_module
 from ..citations import Interview, Work, parse_text
-from ..paragraphs import parse_page
+from ..paragraphs import page_paragraphs
 from ..works_cited import WorksIndex, audit, works_index
 
 LOGGER = logging.getLogger(__name__)
@@ -43,13 +43,13 @@ class works_cited_list(nodes.General, nodes.Element):  # noqa: N801 (docutils na
     """Filled when the page is written, once every chapter page has been read."""
 
 
-def is_chapter_prose(docname: str) -> bool:
+def is_chapter_prose(docname: str, chapters_dir: Path = paths.CHAPTERS_DIR) -> bool:
     parts = docname.split("/")
     return (
         len(parts) == 3
         and parts[0] == paths.CHAPTERS_DIR.name
         and parts[2] not in chapters_module.BACK_MATTER_PAGES
-        and chapters_module.chapter_of_docname(docname) is not None
+        and chapters_module.chapter_of_docname(docname, chapters_dir) is not None
     )
 
 
@@ -91,12 +91,10 @@ class WorksCitedDirective(SphinxDirective):
 
 def _give_paragraphs_ids(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.docname
-    if not is_chapter_prose(docname):
+    if not is_chapter_prose(docname, Path(app.srcdir) / paths.CHAPTERS_DIR.name):
         return
     source = Path(app.env.doc2path(docname))
-    by_line = {
-        paragraph.line: paragraph for paragraph in parse_page(source.read_text(encoding="utf-8"), docname)
-    }
+    by_line = {paragraph.line: paragraph for paragraph in page_paragraphs(source, Path(app.srcdir))}
     for node in doctree.findall(nodes.paragraph):
         paragraph = by_line.get(node.line) if node.source == str(source) else None
         if paragraph is not None and _is_body_paragraph(node):
