@@ -748,13 +748,13 @@ def test_charts_that_count_by_actor_count_every_partner():
 
 
 def test_every_quantity_of_the_chapter_is_recorded_or_listed():
-    from startup_capitalism.uncoded import quantity_problems
+    from startup_capitalism.uncoded import check_files
 
-    assert quantity_problems() == []
+    assert check_files() == []
 
 
 def _quantity_messages(tmp_path, chapters=paths.CHAPTERS_DIR, evidence_rows=None, uncoded_text=None):
-    from startup_capitalism.uncoded import quantity_problems
+    from startup_capitalism.uncoded import check_files
 
     evidence_path, uncoded_path = paths.EVIDENCE_CSV, paths.UNCODED_CSV
     if evidence_rows is not None:
@@ -763,7 +763,7 @@ def _quantity_messages(tmp_path, chapters=paths.CHAPTERS_DIR, evidence_rows=None
     if uncoded_text is not None:
         uncoded_path = tmp_path / "uncoded.csv"
         uncoded_path.write_text(uncoded_text, encoding="utf-8")
-    return [str(p) for p in quantity_problems(evidence_path, uncoded_path, chapters)]
+    return [str(p) for p in check_files(evidence_path, paths.SCORES_CSV, uncoded_path, chapters)]
 
 
 def test_a_new_number_in_the_prose_is_reported_with_its_page_line(tmp_path):

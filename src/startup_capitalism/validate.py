@@ -36,9 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         from .evidence import ACTORS_RESOURCE, EVIDENCE_RESOURCE, SCORES_RESOURCE, validate_file
+        from .uncoded import quantity_problems, records
 
         failed = False
         valid_evidence = None
+        valid = {}  # resource: its rows, where the file passed
         for path, resource in (
             (arguments.evidence, EVIDENCE_RESOURCE),
             (arguments.actors, ACTORS_RESOURCE),
@@ -52,18 +54,20 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{path}: {len(problems)} problem(s)", file=sys.stderr)
             else:
                 print(f"{path}: {len(parsed.rows)} rows valid")
+                valid[resource] = records(parsed)
                 valid_evidence = path if resource == EVIDENCE_RESOURCE else valid_evidence
         # every quantity of the chapter pages recorded by a row or listed with a reason
-        from .uncoded import quantity_problems
-
-        quantities = quantity_problems(arguments.evidence, arguments.uncoded) if valid_evidence else []
-        for problem in quantities:
-            print(problem, file=sys.stderr)
-        if quantities:
-            failed = True
-            print(f"{arguments.uncoded}: {len(quantities)} quantity problem(s)", file=sys.stderr)
-        elif valid_evidence:
-            print(f"{arguments.uncoded}: every quantity of the chapter pages accounted for")
+        if EVIDENCE_RESOURCE in valid and SCORES_RESOURCE in valid:
+            quantities = quantity_problems(
+                valid[EVIDENCE_RESOURCE], valid[SCORES_RESOURCE], arguments.uncoded
+            )
+            for problem in quantities:
+                print(problem, file=sys.stderr)
+            if quantities:
+                failed = True
+                print(f"{arguments.uncoded}: {len(quantities)} quantity problem(s)", file=sys.stderr)
+            else:
+                print(f"{arguments.uncoded}: every quantity of the chapter pages accounted for")
         # the citations audit: warnings for the authors, never a failure
         from .works_cited import validation_warnings
 
