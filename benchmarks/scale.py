@@ -4,8 +4,9 @@
   `.venv` a link to this tree's, so `make` and the build driver run there unchanged;
 - `add_generated_chapters(book, count)`: chapters generated from the received Japan manuscript in
   the standard form (the country's name, the chapter's number and its figure's number replaced),
-  each imported with `make chapter`, then given the Japan chapter's evidence rows and scores with
-  the same replacements, so that every quote is verbatim in its generated section page;
+  each imported with `make chapter`, then given the Japan chapter's evidence rows, scores and
+  uncoded quantities with the same replacements, so that every quote is verbatim in its generated
+  section page;
 - `multiply_evidence(book, factor)`: the evidence at `factor` times the real rows, each real row
   replicated with a new id (a country code of its own per copy) and a title marked as a copy, so
   the rows still validate (quotes verbatim in their page, one row per fact).
@@ -125,8 +126,10 @@ def add_generated_chapters(book: Path, count: int) -> list[Path]:
     manuscript = SOURCE_MANUSCRIPT.read_text(encoding="utf-8")
     evidence_header, evidence = read_csv(book / "data" / "evidence.csv")
     scores_header, scores = read_csv(book / "data" / "scores.csv")
+    uncoded_header, uncoded = read_csv(book / "data" / "uncoded-quantities.csv")
     source_rows = [r for r in evidence if r["chapter"] == str(SOURCE_CHAPTER)]
     source_scores = [r for r in scores if r["chapter"] == str(SOURCE_CHAPTER)]
+    source_uncoded = [r for r in uncoded if r["chapter"] == str(SOURCE_CHAPTER)]
     manuscripts = []
     for index in range(count):
         number, country = SOURCE_CHAPTER + 1 + index, COUNTRIES[index]
@@ -162,6 +165,14 @@ def add_generated_chapters(book: Path, count: int) -> list[Path]:
             [
                 {**r, "chapter": str(number), "country": country, "quote": renumbered(r["quote"], number)}
                 for r in source_scores
+            ],
+        )
+        append_csv(  # the chapter's quantities no row records, each with its reason
+            book / "data" / "uncoded-quantities.csv",
+            uncoded_header,
+            [
+                {**r, "chapter": str(number), "passage": renumbered(r["passage"], number)}
+                for r in source_uncoded
             ],
         )
         manuscripts.append(path)

@@ -235,9 +235,10 @@ def test_qualified_amounts_say_how_exact_they_are(value, unit, qualifier, expect
 def test_an_open_period_is_labelled_as_running_on():
     from startup_capitalism import fmt
 
-    rows = evidence.load_evidence().set_index("id")
+    rows = evidence.load_evidence(every_row=True).set_index("id")
     assert fmt.date_label(rows.loc["jp-emp-01"].to_dict()) == "1990s onward"
     assert fmt.date_label(rows.loc["jp-ant-31"].to_dict()) == "1980s"
+    assert fmt.date_label(rows.loc["jp-cc-04"].to_dict()) == "21st century onward"
 
 
 def test_tables_name_actors_by_canonical_name_and_tooltips_keep_the_texts_wording():
@@ -245,7 +246,13 @@ def test_tables_name_actors_by_canonical_name_and_tooltips_keep_the_texts_wordin
 
     kishida = ROWS[ROWS["actor_id"] == "kishida-government"]
     assert kishida["actor"].nunique() > 1
-    assert set(evidence_table(kishida)["Actor"]) == {"Kishida government"}
+    alone = kishida[kishida["partner_ids"].isna()]
+    assert set(evidence_table(alone)["Actor"]) == {"Kishida government"}
+    # a row with partners names every actor by its canonical name, the main one first
+    partnered = kishida[kishida["partner_ids"].notna()]
+    assert len(partnered) and all(
+        name.startswith("Kishida government; ") for name in evidence_table(partnered)["Actor"]
+    )
     assert set(charts.chart_rows(kishida)["actor_label"]) == set(kishida["actor"])
 
 

@@ -22,7 +22,12 @@ REAL_LINES = paths.EVIDENCE_CSV.read_text(encoding="utf-8").splitlines()
 
 
 def real_rows(count: int = 3) -> list[dict]:
-    return list(csv.DictReader(io.StringIO("\n".join(REAL_LINES[: count + 1]))))
+    """The first `count` real rows, as a file of their own (a link to a row outside them dropped)."""
+    rows = list(csv.DictReader(io.StringIO("\n".join(REAL_LINES[: count + 1]))))
+    ids = {row["id"] for row in rows}
+    return [
+        {**row, "same_fact_as": row["same_fact_as"] if row["same_fact_as"] in ids else ""} for row in rows
+    ]
 
 
 def write_rows(path, rows: list[dict]) -> None:
@@ -401,12 +406,18 @@ def test_make_validate_names_an_unknown_actor(tmp_path):
 # --- issue 12: the real data says what it means ---------------------------------------------
 
 EVERY_ROW = evidence.load_evidence(every_row=True)
+# each repeat and the row the loader keeps (issue 23: the kept row has the more precise date)
 REPEATED_FACTS = {
-    "jp-fs-28": "jp-op-02",
-    "jp-fs-29": "jp-op-03",
+    "jp-op-02": "jp-fs-28",
+    "jp-op-03": "jp-fs-29",
     "jp-sp-18": "jp-fin-50",
     "jp-cc-03": "jp-ant-21",
-    "jp-fin-22": "jp-fs-38",
+    "jp-fs-38": "jp-fin-22",
+    "jp-emp-01": "jp-emp-42",
+    "jp-fs-03": "jp-fin-42",
+    "jp-op-18": "jp-fin-50",
+    "jp-fin-52": "jp-ant-15",
+    "jp-sp-28": "jp-sp-25",
 }
 
 
@@ -435,7 +446,7 @@ def test_each_actor_has_one_type_and_each_text_form_one_actor():
     assert row("jp-fin-33")["actor_type"] == "big business"
 
 
-def test_the_five_repeated_facts_count_once():
+def test_the_repeated_facts_count_once():
     facts = evidence.load_evidence()
     for repeat, first in REPEATED_FACTS.items():
         assert row(repeat)["same_fact_as"] == first
@@ -575,3 +586,219 @@ def test_all_five_figure_2_1_score_pairs():
         "innovation": {"antecedents": 1, "startup capitalism": 3},
         "social purpose": {"antecedents": 3, "startup capitalism": 3},
     }
+
+
+# --- issue 23: one actor per role, and rules that keep coding errors out ------------------------
+
+REAL = {r["id"]: r for r in csv.DictReader(io.StringIO(paths.EVIDENCE_CSV.read_text(encoding="utf-8")))}
+
+
+def rows_of(*row_ids: str, **changes) -> list[dict]:
+    """Real rows by id, links to rows outside them dropped; `changes` apply to the last one (line
+    len(row_ids) + 1)."""
+    rows = [dict(REAL[row_id]) for row_id in row_ids]
+    for row in rows:
+        row["same_fact_as"] = row["same_fact_as"] if row["same_fact_as"] in row_ids else ""
+    rows[-1].update(changes)
+    return rows
+
+
+def problems_for(tmp_path, rows: list[dict]) -> list[str]:
+    path = tmp_path / "evidence.csv"
+    write_rows(path, rows)
+    return [p.replace(f"{path}:", "evidence.csv:") for p in problems_of(path)]
+
+
+def test_a_value_changed_away_from_its_quote_is_rejected(tmp_path):
+    # a reviewer's test: 12.5 years in the quote, 13.5 in the value
+    assert "12.5 years" in REAL["jp-emp-27"]["quote"]
+    assert problems_for(tmp_path, rows_of("jp-op-01", "jp-emp-27")) == []
+    problems = problems_for(tmp_path, rows_of("jp-op-01", "jp-emp-27", value="13.5"))
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "evidence.csv:3: value: row jp-emp-27: 13.5 is not a quantity its quote states"
+    )
+    assert "'12.5'" in problems[0]
+
+
+def test_values_written_in_words_and_with_scales_are_read():
+    from startup_capitalism.evidence_rules import quantities
+
+    stated = {q.text: q.values for q in quantities(REAL["jp-fin-56"]["quote"])}
+    assert stated == {"24,000": (24000.0,), "US$7 billion": (7e9,)}  # the citation's year is no quantity
+    assert [q.text for q in quantities("The plan had three intentions and nineteen clusters.")] == [
+        "three",
+        "nineteen",
+    ]
+    assert [q.values for q in quantities("the Kobe City Government paying half")] == [(0.5, 50)]
+    assert quantities("in the twenty-first century, by 2027 (Vogel 2018, 106) and figure 2.1") == []
+
+
+def test_a_year_not_in_the_quote_is_rejected(tmp_path):
+    problems = problems_for(tmp_path, rows_of("jp-op-01", "jp-emp-27", year="2021"))
+    assert problems == [
+        "evidence.csv:3: year: row jp-emp-27: 2021 is not in the row's quote (citations aside): quote the "
+        "passage that dates the fact, or leave the date empty"
+    ]
+
+
+def test_year_precision_on_a_decade_or_century_wording_is_rejected(tmp_path):
+    assert "twenty-first century" in REAL["jp-cc-04"]["quote"]
+    problems = problems_for(tmp_path, rows_of("jp-op-01", "jp-cc-04", date_precision="year"))
+    assert len(problems) == 1 and problems[0].startswith(
+        "evidence.csv:3: date_precision: row jp-cc-04: 'year', but the quote words 2000 only as a decade"
+    )
+    decade = problems_for(tmp_path, rows_of("jp-op-01", "jp-fs-01", date_precision="year", year_end=""))
+    assert any(p.startswith("evidence.csv:3: date_precision: row jp-fs-01: 'year'") for p in decade), decade
+
+
+def test_a_since_quote_dated_from_its_start_must_be_open_ended(tmp_path):
+    assert REAL["jp-op-07"]["quote"].startswith("Since 2021") and REAL["jp-op-07"]["open_ended"] == "true"
+    problems = problems_for(tmp_path, rows_of("jp-op-01", "jp-op-07", open_ended=""))
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "evidence.csv:3: open_ended: row jp-op-07: empty, but the quote says 'Since 2021'"
+    )
+    # the same sentence's other fact, dated otherwise ("first began in the early 1990s"), is not open
+    assert problems_for(tmp_path, rows_of("jp-op-01", "jp-op-06")) == []
+    assert REAL["jp-op-06"]["open_ended"] == ""
+
+
+def test_a_same_fact_pair_keeping_the_less_precise_date_is_rejected(tmp_path):
+    kept, repeat = REAL["jp-fs-28"], REAL["jp-op-02"]
+    assert repeat["same_fact_as"] == "jp-fs-28" and (kept["date_precision"], repeat["date_precision"]) == (
+        "month",
+        "year",
+    )
+    reversed_link = rows_of("jp-op-02", "jp-fs-28", same_fact_as="jp-op-02")
+    reversed_link[0]["same_fact_as"] = ""
+    problems = problems_for(tmp_path, reversed_link)
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "evidence.csv:2: same_fact_as: row jp-op-02: the loader keeps this row and drops its repeat "
+        "'jp-fs-28' (line 3), which dates the fact more precisely (month)"
+    )
+
+
+def test_partners_are_known_actors_other_than_the_main_one(tmp_path):
+    assert problems_for(tmp_path, rows_of("jp-op-01", "jp-fs-34")) == []
+    unknown = problems_for(
+        tmp_path, rows_of("jp-op-01", "jp-fs-34", partner_ids="tokyo-stock-exchange;nobody")
+    )
+    assert unknown == [
+        "evidence.csv:3: partner_ids: row jp-fs-34: unknown actor 'nobody': no row of data/actors.csv "
+        "has that id (add the actor there, or correct the id)"
+    ]
+    itself = problems_for(tmp_path, rows_of("jp-op-01", "jp-fs-34", partner_ids="meti"))
+    assert itself == ["evidence.csv:3: partner_ids: row jp-fs-34: lists the main actor 'meti' again"]
+
+
+def test_an_actor_form_not_in_the_text_or_naming_two_actors_is_rejected(tmp_path):
+    path = tmp_path / "actors.csv"
+    write_actors(
+        path,
+        [
+            ["meti", "METI", "central government", "METI | Yoshiaki Ishii (METI)"],
+            ["nissan", "Nissan", "big business", "Nissan"],
+            ["renault", "Renault", "big business", "Renault | Renault and Nissan"],
+        ],
+    )
+    _, problems = validate_file(path, ACTORS_RESOURCE)
+    shown = [str(p).replace(f"{path}:", "actors.csv:") for p in problems]
+    assert shown == [
+        "actors.csv:2: forms: row meti: 'Yoshiaki Ishii (METI)' does not occur in the chapter text (case and "
+        "punctuation exact): list the words the text uses",
+        "actors.csv:4: forms: row renault: 'Renault and Nissan' names several actors (nissan, renault): "
+        "an actor is one body; code the evidence row with actor_id and partner_ids instead",
+    ]
+
+
+def test_the_issue_23_findings_are_fixed():
+    assert row("jp-op-07")["open_ended"] is True and row("jp-op-07")["year"] == 2021
+    assert pd.isna(row("jp-fs-20")["citation"]) and row("jp-fs-21")["citation"] == "Seki 2008"
+    assert (row("jp-fs-34")["actor_id"], row("jp-fs-34")["partner_ids"]) == ("meti", "tokyo-stock-exchange")
+    actors = evidence.load_actors()
+    text = "\n".join(evidence.chapter_paragraphs())
+    for forms in actors["forms"]:
+        for form in forms.split(" | "):
+            assert form in text, form
+    groups = {"renault-nissan-mitsubishi", "toyota-fanuc-and-hitachi", "aoki-and-patrick-dore-inagami"}
+    groups |= {
+        "national-and-provincial-governments",
+        "conglomerates-and-banks",
+        "main-banks-and-insurance-companies",
+    }
+    assert not groups & set(actors["id"])  # the issue's group actors are gone
+    assert row("jp-cc-04")["date_precision"] == "century"
+    assert {row(r)["date_precision"] for r in ("jp-emp-05", "jp-emp-06")} == {"approximate"}
+    assert actors.set_index("id").loc["japan-venture-capital-association", "type"] == "business association"
+
+
+def test_charts_that_count_by_actor_count_every_partner():
+    rows = evidence.load_evidence()
+    each = evidence.each_actor(rows)
+    alliance = each[each["id"] == "jp-fin-32"]
+    assert list(alliance["actor_name"]) == ["Renault", "Nissan", "Mitsubishi"]
+    partnered = rows["partner_ids"].notna()
+    expected = len(rows) + sum(len(cell.split(";")) for cell in rows.loc[partnered, "partner_ids"])
+    assert len(each) == expected
+    assert rows.set_index("id").loc["jp-fs-34", "actor_names"] == (
+        "Ministry of Economy, Trade and Industry (METI); Tokyo Stock Exchange"
+    )
+
+
+def test_every_quantity_of_the_chapter_is_recorded_or_listed():
+    from startup_capitalism.uncoded import check_files
+
+    assert check_files() == []
+
+
+def _quantity_messages(tmp_path, chapters=paths.CHAPTERS_DIR, evidence_rows=None, uncoded_text=None):
+    from startup_capitalism.uncoded import check_files
+
+    evidence_path, uncoded_path = paths.EVIDENCE_CSV, paths.UNCODED_CSV
+    if evidence_rows is not None:
+        evidence_path = tmp_path / "evidence.csv"
+        write_rows(evidence_path, evidence_rows)
+    if uncoded_text is not None:
+        uncoded_path = tmp_path / "uncoded.csv"
+        uncoded_path.write_text(uncoded_text, encoding="utf-8")
+    return [str(p) for p in check_files(evidence_path, paths.SCORES_CSV, uncoded_path, chapters)]
+
+
+def test_a_new_number_in_the_prose_is_reported_with_its_page_line(tmp_path):
+    chapters = tmp_path / "chapters"
+    shutil.copytree(paths.CHAPTERS_DIR, chapters)
+    page = chapters / "02-japan" / "finance.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("By the mid-1990s"))
+    lines[at] += " It had 42 mentors."
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    messages = _quantity_messages(tmp_path, chapters)
+    assert len(messages) == 1
+    assert messages[0].startswith(f"{page}:{at + 1}: quantity: '42' ")
+
+
+def test_a_value_no_row_records_any_more_is_reported(tmp_path):
+    rows = [r for r in REAL.values() if r["id"] != "jp-fin-62"]  # Sumitomo Mitsui's two funds
+    messages = _quantity_messages(tmp_path, evidence_rows=rows)
+    assert len(messages) == 1 and "finance.md:" in messages[0] and ": quantity: 'two' " in messages[0]
+
+
+def test_a_stale_or_unreasoned_uncoded_entry_is_rejected(tmp_path):
+    header = "chapter,section,quantity,passage,reason\n"
+    real = paths.UNCODED_CSV.read_text(encoding="utf-8")
+    stale = (
+        real + "2,finance,two,Sumitomo Mitsui is a particularly active investor with its two funds,a name\n"
+    )
+    messages = _quantity_messages(tmp_path, uncoded_text=stale)
+    line = stale.count("\n")
+    assert messages == [
+        f"{tmp_path / 'uncoded.csv'}:{line}: passage: 'two' is not an unrecorded quantity of this passage of "
+        "chapter 2, section 'finance' (the passage is not on the page, does not state it, or a row records "
+        "it): correct or remove the entry"
+    ]
+    no_reason = _quantity_messages(
+        tmp_path, uncoded_text=header + "2,opening,a hundred,a hundred unicorns,\n"
+    )
+    assert no_reason == [f"{tmp_path / 'uncoded.csv'}:2: reason: empty: this column is required"]

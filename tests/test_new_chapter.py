@@ -28,6 +28,7 @@ FIXTURE = FIXTURES / "chapter-09-testland.txt"
 FIXTURE_ROWS = FIXTURES / "evidence-09-testland.csv"
 FIXTURE_SCORES = FIXTURES / "scores-09-testland.csv"
 FIXTURE_ACTORS = FIXTURES / "actors-09-testland.csv"
+FIXTURE_UNCODED = FIXTURES / "uncoded-09-testland.csv"
 NEW_CHAPTER = Path("tools") / "new_chapter.py"
 SENTENCE_END = re.compile(r"(?<=[.?!”])\s+(?=[A-Z“(])")
 
@@ -309,6 +310,7 @@ def built_with_fixture(built_book, tmp_path_factory):
         (FIXTURE_ROWS, paths.EVIDENCE_CSV),
         (FIXTURE_SCORES, paths.SCORES_CSV),
         (FIXTURE_ACTORS, paths.ACTORS_CSV),
+        (FIXTURE_UNCODED, paths.UNCODED_CSV),
     )
     for fragment, data in appended_to:
         with (copy / data.relative_to(paths.ROOT)).open("a", encoding="utf-8") as appended:

@@ -340,14 +340,16 @@ def category_counts(
     subtitle: str,
     description: str,
     stack_colours: dict[str, str] | None = None,
+    count_title: str = "Evidence rows",
 ) -> alt.Chart:
-    """How many evidence rows fall in each category, stacked by a second code (empty: "not coded")."""
+    """How many evidence rows fall in each category, stacked by a second code (empty: "not coded");
+    `count_title` says what is counted when the frame has one row per actor (`evidence.each_actor`)."""
     rows = chart_rows(frame)
     rows[stack] = rows[stack].fillna(NOT_CODED)
     counts = rows.groupby([category, stack], dropna=False).size().reset_index(name="rows")
     totals = counts.groupby(category)["rows"].sum().sort_values(ascending=False, kind="stable")
     description = (
-        f"{description} Rows by {category_title.lower()}, most first: "
+        f"{description} {count_title} by {category_title.lower()}, most first: "
         + "; ".join(
             f"{name} {total} ("
             + ", ".join(
@@ -368,13 +370,13 @@ def category_counts(
         alt.Chart(counts, title=alt.Title(title, subtitle=subtitle), description=description)
         .mark_bar()
         .encode(
-            x=alt.X("rows:Q", title="Evidence rows (count)"),
+            x=alt.X("rows:Q", title=f"{count_title} (count)"),
             y=alt.Y(f"{category}:N", title=category_title, sort="-x"),
             color=alt.Color(f"{stack}:N", title=stack_title, scale=colour_scale),
             tooltip=[
                 alt.Tooltip(f"{category}:N", title=category_title),
                 alt.Tooltip(f"{stack}:N", title=stack_title),
-                alt.Tooltip("rows:Q", title="Evidence rows"),
+                alt.Tooltip("rows:Q", title=count_title),
             ],
         )
         .properties(width=480, height=alt.Step(24))

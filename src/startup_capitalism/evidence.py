@@ -350,7 +350,7 @@ def check_rules(
     actors_path: Path = paths.ACTORS_CSV,
 ) -> list[Problem]:
     if resource_name == ACTORS_RESOURCE:
-        return evidence_rules.check_actor_rules(parsed.header, parsed.rows, parsed.lines, shown)
+        return evidence_rules.check_actor_rules(parsed.header, parsed.rows, parsed.lines, shown, chapters_dir)
     if resource_name != EVIDENCE_RESOURCE:
         return []
     actors, actors_shown = _read_actors(actors_path)
@@ -416,8 +416,9 @@ def load_evidence(
     """The evidence, validated, one row per fact: a row that repeats a fact (`same_fact_as`) is left
     out, so every count, chart and table counts the fact once (`every_row=True` keeps it).
 
-    Integer years, float values, categorical codes; `actor_name` and `actor_type` are the actor's
-    canonical name and its one type from the actors table (`actor` stays the text's wording).
+    Integer years, float values, categorical codes; `actor_name` and `actor_type` are the main actor's
+    canonical name and its one type from the actors table (`actor` stays the text's wording), and
+    `actor_names` names every actor of the row, partners included (`each_actor` counts each).
     """
     actors = load_actors(actors_path)
     rows = _load(path, EVIDENCE_RESOURCE)
@@ -429,8 +430,40 @@ def load_evidence(
         actor_type=pd.Categorical(
             rows["actor_id"].map(named["type"]), categories=actors["type"].cat.categories
         ),
+        actor_names=[
+            "; ".join(named.loc[actor, "name"] for actor in row_actors(row)) or pd.NA
+            for row in rows.to_dict("records")
+        ],
     )
-    return rows.reset_index(drop=True)
+    return rows.reset_index(drop=True).astype({"actor_names": "string"})
+
+
+def row_actors(row: dict) -> list[str]:
+    """The ids of every actor a row names: its main actor, then its partners."""
+    main = [row["actor_id"]] if not pd.isna(row.get("actor_id")) else []
+    partners = row.get("partner_ids")
+    return main + ([] if pd.isna(partners) else evidence_rules.id_list(partners))
+
+
+def each_actor(rows: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per actor of each evidence row (a row without an actor once), with that actor's id,
+    canonical name and type: what a chart that counts by actor counts, so every partner counts."""
+    actors = load_actors() if actors is None else actors
+    named = actors.set_index("id")
+    expanded = []
+    for row in rows.to_dict("records"):
+        for actor in row_actors(row) or [pd.NA]:
+            known = not pd.isna(actor)
+            expanded.append(
+                {
+                    **row,
+                    "actor_id": actor,
+                    "actor_name": named.loc[actor, "name"] if known else pd.NA,
+                    "actor_type": named.loc[actor, "type"] if known else pd.NA,
+                }
+            )
+    frame = pd.DataFrame(expanded, columns=rows.columns).astype(rows.dtypes.to_dict())
+    return frame.reset_index(drop=True)
 
 
 def chapter_number(chapter: Chapter | int) -> int:

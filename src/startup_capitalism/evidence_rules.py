@@ -448,11 +448,67 @@ def read_actors(header: list[str], rows: list[list[str]], lines: list[int]) -> d
     return actors
 
 
-def check_actor_rules(
-    header: list[str], rows: list[list[str]], lines: list[int], shown: str
+def _contains_form(text: str, form: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) is not None
+
+
+def form_problems(
+    header: list[str], rows: list[list[str]], lines: list[int], shown: str, chapters_dir: Path
 ) -> list[Problem]:
-    """One type per actor, and each form of the text names one actor."""
+    """Each form is the chapter's own wording (case and punctuation exact), and names one actor: a
+    form that holds the forms of two other actors (or of one, joined by "and") is a group, whose
+    members are listed by id."""
+    text = "\n".join(chapter_paragraphs(chapters_dir))
+    records = [(line, dict(zip(header, row, strict=True))) for row, line in zip(rows, lines, strict=True)]
+    forms_of = {
+        record.get("id", ""): [form.strip() for form in record.get("forms", "").split("|") if form.strip()]
+        for _, record in records
+    }
     problems = []
+    for line, record in records:
+        actor_id = record.get("id", "")
+        for form in forms_of[actor_id]:
+            if form not in text:
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        "forms",
+                        f"{form!r} does not occur in the chapter text (case and punctuation exact): "
+                        "list the words the text uses",
+                        actor_id,
+                    )
+                )
+            members = sorted(
+                other
+                for other, forms in forms_of.items()
+                if other != actor_id and any(_contains_form(form, f) for f in forms if f != form)
+            )
+            # two other actors, or one other joined to this one ("Renault and Nissan" as a form of Renault)
+            if len(members) >= 2 or (members and re.search(r"\band\b|,", form)):
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        "forms",
+                        f"{form!r} names several actors ({', '.join(sorted({*members, actor_id}))}): "
+                        "an actor is one body; "
+                        "code the evidence row with actor_id and partner_ids instead",
+                        actor_id,
+                    )
+                )
+    return problems
+
+
+def check_actor_rules(
+    header: list[str],
+    rows: list[list[str]],
+    lines: list[int],
+    shown: str,
+    chapters_dir: Path = paths.CHAPTERS_DIR,
+) -> list[Problem]:
+    """One type per actor, each form of the text names one actor and occurs in the text."""
+    problems = form_problems(header, rows, lines, shown, chapters_dir)
     first: dict[str, tuple[int, str]] = {}
     form_owner: dict[str, tuple[int, str]] = {}
     for row, line in zip(rows, lines, strict=True):
@@ -490,3 +546,337 @@ def check_actor_rules(
                 )
             form_owner.setdefault(form, (line, actor_id))
     return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantities: the numbers a passage states, read as a reviewer reads them
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+}  # fmt: skip
+# words that state a quantity without a number word: the values a row may record for each
+QUANTITY_PHRASES = {
+    "tens of millions": (1e7,),
+    "dozens": (12,),
+    "tenfold": (10,),
+    "half": (0.5, 50),  # a half, or 50 percent
+}
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+ORDINAL_TAIL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+# a parenthesis holding a year is a citation ("(Vogel 2018, 106)", "(authors’ interview, Kobe, June 25,
+# 2018)", "Johnson’s (1982)"): its numbers are the source's, not quantities of the text
+CITATION = re.compile(
+    r"\((?=(?:1[89]|20)\d\d|[^()]*(?:[A-Z][\w’'&.-]*\.?\s(?:1[89]|20)\d\d[a-z]?\b|interview))[^()]*\)"
+)
+NUMERAL = re.compile(
+    r"(?<![\w.,])(?:US)?(?P<dollar>\$)?(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:\s(?P<scale>thousand|million|billion|trillion)\b)?(?![\w-]*\d)"
+)
+YEAR_LIKE = re.compile(r"^(?:1[89]|20)\d\d$")
+WORDS = re.compile(
+    r"\b(?:(?:a\s(?=hundred|thousand))?(?P<word>" + "|".join(NUMBER_WORDS) + r")(?!-" + ORDINAL_TAIL + r")"
+    r"|(?P<phrase>" + "|".join(QUANTITY_PHRASES) + r"))\b",
+    flags=re.I,
+)
+DECADE = re.compile(r"\b((?:1[89]|20)\d0)s\b")
+CENTURY = re.compile(r"\b(twentieth|twenty-first)\s+century\b", flags=re.I)
+CENTURY_START = {"twentieth": 1900, "twenty-first": 2000}
+SINCE = re.compile(r"\bsince\s+(?:the\s+(?:early\s+|mid-|late\s+)?)?((?:1[89]|20)\d\d)(s?)\b", flags=re.I)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    text: str
+    values: tuple[float, ...]
+
+
+def without_citations(text: str, keep_interviews: bool = False) -> str:
+    """The text with every citation blanked out, positions kept; `keep_interviews` keeps the
+    authors' interviews, whose date is the date the interviewee said it."""
+
+    def blank(match: re.Match) -> str:
+        return match.group() if keep_interviews and "interview" in match.group() else " " * len(match.group())
+
+    return CITATION.sub(blank, text)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every amount, percentage and count a passage states, as numerals or words; years, dates, the
+    numbers of figures and the numbers in citations are not quantities."""
+    plain = without_citations(text)
+    found = []
+    for match in NUMERAL.finditer(plain):
+        number, scale = match["number"], match["scale"]
+        if YEAR_LIKE.match(number) and not match["dollar"] and not scale:
+            continue  # a year, or a decade ("1990s" does not match: the s is a word character)
+        if re.search(
+            r"\b(?:figure|fig\.|table|section)\s$", plain[max(0, match.start() - 8) : match.start()], re.I
+        ):
+            continue
+        value = float(number.replace(",", "")) * SCALES.get(scale or "", 1)
+        found.append(Quantity(match.start(), match.end(), match.group().strip(), (value,)))
+    for match in WORDS.finditer(plain):
+        if match["word"]:
+            word = match["word"].lower()
+            after = plain[match.end() : match.end() + 12]
+            scale = re.match(r"\s(million|billion|trillion)\b", after)
+            value = NUMBER_WORDS[word] * (SCALES[scale[1]] if scale else 1)
+            end = match.end() + (scale.end() if scale else 0)
+            found.append(Quantity(match.start(), end, plain[match.start() : end], (float(value),)))
+        else:
+            phrase = match["phrase"].lower()
+            found.append(Quantity(match.start(), match.end(), match.group(), QUANTITY_PHRASES[phrase]))
+    return sorted(found, key=lambda quantity: quantity.start)
+
+
+def states_value(quantity: Quantity, value: float) -> bool:
+    return any(abs(candidate - value) <= 1e-9 * max(abs(value), 1) for candidate in quantity.values)
+
+
+def year_wordings(text: str, year: int) -> tuple[bool, bool]:
+    """(the text names the year itself, the text names a decade or century holding it)."""
+    plain = without_citations(text, keep_interviews=True)
+    exact = re.search(rf"(?<![\d\w]){year}(?![\d\w])", plain) is not None
+    period = any(int(d) <= year <= int(d) + 9 for d in DECADE.findall(plain)) or any(
+        CENTURY_START[c.lower()] <= year < CENTURY_START[c.lower()] + 100 for c in CENTURY.findall(plain)
+    )
+    return exact, period
+
+
+@row_rule
+def value_in_quote(record: dict, context: Context) -> Iterator[tuple[str, str]]:
+    if not _given(record, "value") or not _given(record, "quote"):
+        return
+    try:
+        value = float(record["value"])
+    except ValueError:
+        return  # pass 2 reports a malformed value
+    stated = quantities(record["quote"])
+    if not any(states_value(quantity, value) for quantity in stated):
+        shown = ", ".join(repr(quantity.text) for quantity in stated) or "none"
+        yield (
+            "value",
+            f"{record['value']} is not a quantity its quote states (the quote states: {shown}): "
+            "record the number the quote gives, or quote the passage that gives this one",
+        )
+
+
+@row_rule
+def dates_in_quote(record: dict, context: Context) -> Iterator[tuple[str, str]]:
+    if not _given(record, "quote"):
+        return
+    for column in ("year", "year_end"):
+        year = _whole(record, column)
+        if year is None:
+            continue
+        exact, period = year_wordings(record["quote"], year)
+        if not exact and not period:
+            yield (
+                column,
+                f"{year} is not in the row's quote (citations aside): quote the passage that dates the "
+                "fact, or leave the date empty",
+            )
+        elif column == "year" and not exact and record.get("date_precision") in ("year", "month", "day"):
+            yield (
+                "date_precision",
+                f"{record['date_precision']!r}, but the quote words {year} only as a decade or century "
+                "('the 1990s', 'the twenty-first century'): use 'decade', 'approximate' or 'century'",
+            )
+
+
+@row_rule
+def since_is_open_ended(record: dict, context: Context) -> Iterator[tuple[str, str]]:
+    """'Since 2021, …' and 'since the 1990s' start an open period: a row dated from that start is
+    open-ended. A row dated otherwise records another fact of the sentence (its own date says why)."""
+    year = _whole(record, "year")
+    if year is None or record.get("open_ended") == "true":
+        return
+    for match in SINCE.finditer(without_citations(record.get("quote", ""))):
+        start = int(match[1])
+        if start == year or (match[2] and start <= year <= start + 9):
+            yield (
+                "open_ended",
+                f"empty, but the quote says {match.group()!r}: the period runs on from {year}, so set "
+                "open_ended to true (or date the row by the other fact it records)",
+            )
+            return
+
+
+PRECISION_RANK = {"century": 0, "decade": 1, "approximate": 2, "year": 3, "month": 4, "day": 5}
+
+
+def _date_detail(record: dict) -> tuple[int, bool]:
+    """How much of a date a row gives: its precision's rank, and whether it has a year_end."""
+    return PRECISION_RANK.get(record.get("date_precision", ""), -1), _given(record, "year_end")
+
+
+@table_rule
+def same_fact_keeps_the_precise_date(
+    rows: list[tuple[int, dict]], context: Context
+) -> Iterator[tuple[int, str, str, str]]:
+    """The loader keeps the row a repeat points to: that row must date the fact at least as precisely
+    as the repeat, or the repeat's month, day or deadline is lost."""
+    by_id = {record["id"]: (line, record) for line, record in rows if record.get("id")}
+    for line, record in rows:
+        target = by_id.get(record.get("same_fact_as", ""))
+        if target is None or target[1] is record:
+            continue
+        kept_line, kept = target
+        (rank, has_end), (kept_rank, kept_has_end) = _date_detail(record), _date_detail(kept)
+        if rank > kept_rank or (has_end and not kept_has_end):
+            what = record.get("date_precision") if rank > kept_rank else f"year_end {record.get('year_end')}"
+            yield (
+                kept_line,
+                "same_fact_as",
+                kept.get("id", ""),
+                (
+                    f"the loader keeps this row and drops its repeat {record.get('id')!r} (line {line}), "
+                    f"which dates the fact more precisely ({what}): point this row to "
+                    f"{record.get('id')!r} instead, so the kept row has the precise date"
+                ),
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Several actors in one row
+
+ID_SEPARATOR = ";"
+
+
+def id_list(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(ID_SEPARATOR) if part.strip()]
+
+
+@row_rule
+def partners_are_other_actors(record: dict, context: Context) -> Iterator[tuple[str, str]]:
+    if not _given(record, "partner_ids"):
+        return
+    partners = id_list(record["partner_ids"])
+    if not _given(record, "actor_id"):
+        yield "partner_ids", "given, but actor_id is empty: name the main actor first"
+    if record.get("actor_id") in partners:
+        yield "partner_ids", f"lists the main actor {record['actor_id']!r} again"
+    if len(set(partners)) != len(partners):
+        yield "partner_ids", "lists an actor twice"
+    for partner in partners:
+        if context.actors is not None and partner not in context.actors:
+            yield (
+                "partner_ids",
+                f"unknown actor {partner!r}: no row of {context.actors_shown} has that id "
+                "(add the actor there, or correct the id)",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Every quantity of a chapter page recorded, or listed as deliberately uncoded
+
+
+@dataclass(frozen=True)
+class Uncoded:
+    chapter: int
+    section: str
+    quantity: str
+    passage: str
+    reason: str
+    line: int
+
+
+def page_line(page: Path, paragraph: str, offset: int) -> int:
+    """The line of a chapter page on which a paragraph's character `offset` stands."""
+    text = page.read_text(encoding="utf-8")
+    start_words = paragraph[:40]
+    at = text.find(start_words)
+    if at < 0:
+        return 0
+    return text.count("\n", 0, at) + 1 + paragraph[:offset].count("\n")
+
+
+def unaccounted_quantities(
+    rows: list[dict], uncoded: list[Uncoded], context: Context, uncoded_shown: str
+) -> list[Problem]:
+    """Each quantity of each chapter page that no row records (in its quote, as its value) and the
+    uncoded list does not give a reason for; and each uncoded entry that names nothing on its page."""
+    problems = []
+    used: set[Uncoded] = set()
+    for chapter in chapters.all_chapters(context.chapters_dir):
+        for section in chapter.sections():
+            page = section_page(chapter, section, context)
+            own_rows = [
+                row
+                for row in rows
+                if row.get("chapter") == str(chapter.number) and row.get("section") == section
+            ]
+            own_uncoded = [u for u in uncoded if u.chapter == chapter.number and u.section == section]
+            for paragraph in context.paragraphs(page):
+                for quantity in quantities(paragraph):
+                    if _recorded(quantity, paragraph, own_rows):
+                        continue
+                    listed = _listed(quantity, paragraph, own_uncoded)
+                    if listed is not None:
+                        used.add(listed)
+                        continue
+                    around = paragraph[max(0, quantity.start - 40) : quantity.end + 40]
+                    problems.append(
+                        Problem(
+                            context.shown_page(page),
+                            page_line(page, paragraph, quantity.start),
+                            "quantity",
+                            (
+                                f"{quantity.text!r} (…{around}…) is neither a row's value (with a quote "
+                                f"holding it) nor listed with a reason in {uncoded_shown}"
+                            ),
+                        )
+                    )
+    for entry in uncoded:
+        if entry not in used:
+            problems.append(
+                Problem(
+                    uncoded_shown,
+                    entry.line,
+                    "passage",
+                    (
+                        f"{entry.quantity!r} is not an unrecorded quantity of this passage of chapter "
+                        f"{entry.chapter}, section {entry.section!r} (the passage is not on the page, does "
+                        "not state it, or a row records it): correct or remove the entry"
+                    ),
+                )
+            )
+    return problems
+
+
+def _spans(passage: str, paragraph: str) -> Iterator[tuple[int, int]]:
+    at = paragraph.find(passage)
+    while passage and at >= 0:
+        yield at, at + len(passage)
+        at = paragraph.find(passage, at + 1)
+
+
+def _recorded(quantity: Quantity, paragraph: str, rows: list[dict]) -> bool:
+    for row in rows:
+        try:
+            value = float(row.get("value", ""))
+        except ValueError:
+            continue
+        if not states_value(quantity, value):
+            continue
+        if any(
+            start <= quantity.start and quantity.end <= end for start, end in _spans(row["quote"], paragraph)
+        ):
+            return True
+    return False
+
+
+def _listed(quantity: Quantity, paragraph: str, uncoded: list[Uncoded]) -> Uncoded | None:
+    for entry in uncoded:
+        if entry.quantity != quantity.text:
+            continue
+        if any(
+            start <= quantity.start and quantity.end <= end for start, end in _spans(entry.passage, paragraph)
+        ):
+            return entry
+    return None

@@ -24,7 +24,7 @@ def _present(value) -> bool:
 
 def date_label(row) -> str:
     """How precisely the text dates a fact: '25 June 2018', 'June 2023', '1999', '1980s', 'c. 2000–2004',
-    '1990s onward' for an open period."""
+    '1990s onward' for an open period, '21st century onward'."""
     year, end, precision = row.get("year"), row.get("year_end"), row.get("date_precision")
     if not _present(year):
         return "undated"
@@ -38,6 +38,10 @@ def date_label(row) -> str:
         span = f"c. {span}"
     elif precision == "decade" and year % 10 == 0 and (not _present(end) or int(end) == year + 9):
         span = f"{year}s"
+    elif precision == "century":
+        number = year // 100 + 1
+        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        span = f"{number}{suffix} century"
     # an open period ("since the 1990s") runs on from where it starts
     open_ended = row.get("open_ended")
     return f"{span} onward" if _present(open_ended) and bool(open_ended) else span

@@ -56,8 +56,9 @@ def evidence_table(frame: pd.DataFrame, *, with_quantity: bool = False) -> pd.Da
             fmt.quantity(v, u, q)
             for v, u, q in zip(ordered["value"], ordered["unit"], ordered["value_qualifier"], strict=True)
         ]
-    # the actor's canonical name, so one actor reads the same in every row (tooltips keep the text's wording)
-    table["Actor"] = ordered["actor_name"].astype("string").fillna("—")
+    # the actors' canonical names, partners included, so one actor reads the same in every row (tooltips
+    # keep the text's wording)
+    table["Actor"] = ordered["actor_names"].astype("string").fillna("—")
     table["Citation"] = ordered["citation"].astype("string").fillna("—")
     table["Row"] = ordered["id"].astype("string")
     return table.reset_index(drop=True)

@@ -1,6 +1,6 @@
 """`make validate`: check the data files against the data package and the chapter text.
 
-    python -m startup_capitalism.validate [--evidence PATH] [--actors PATH] [--scores PATH]
+    python -m startup_capitalism.validate [--evidence PATH] [--actors PATH] [--scores PATH] [--uncoded PATH]
 
 Prints every problem as `file:line: column: what is wrong` and exits 1 if there is any; exits 0
 with a one-line summary per file otherwise. Never prints a traceback.
@@ -27,12 +27,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scores", type=Path, default=paths.SCORES_CSV, help="the chapters' Figure N.1 scores CSV to check"
     )
+    parser.add_argument(
+        "--uncoded",
+        type=Path,
+        default=paths.UNCODED_CSV,
+        help="the chapter quantities deliberately not coded, each with its reason",
+    )
     arguments = parser.parse_args(argv)
     try:
         from .evidence import ACTORS_RESOURCE, EVIDENCE_RESOURCE, SCORES_RESOURCE, validate_file
+        from .uncoded import quantity_problems, records
 
         failed = False
         valid_evidence = None
+        valid = {}  # resource: its rows, where the file passed
         for path, resource in (
             (arguments.evidence, EVIDENCE_RESOURCE),
             (arguments.actors, ACTORS_RESOURCE),
@@ -46,7 +54,20 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{path}: {len(problems)} problem(s)", file=sys.stderr)
             else:
                 print(f"{path}: {len(parsed.rows)} rows valid")
+                valid[resource] = records(parsed)
                 valid_evidence = path if resource == EVIDENCE_RESOURCE else valid_evidence
+        # every quantity of the chapter pages recorded by a row or listed with a reason
+        if EVIDENCE_RESOURCE in valid and SCORES_RESOURCE in valid:
+            quantities = quantity_problems(
+                valid[EVIDENCE_RESOURCE], valid[SCORES_RESOURCE], arguments.uncoded
+            )
+            for problem in quantities:
+                print(problem, file=sys.stderr)
+            if quantities:
+                failed = True
+                print(f"{arguments.uncoded}: {len(quantities)} quantity problem(s)", file=sys.stderr)
+            else:
+                print(f"{arguments.uncoded}: every quantity of the chapter pages accounted for")
         # the citations audit: warnings for the authors, never a failure
         from .works_cited import validation_warnings
 
