@@ -8,6 +8,7 @@ its decorator; `check_rules` runs them all. To add a rule, write one function an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
