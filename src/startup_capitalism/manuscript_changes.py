@@ -27,6 +27,7 @@ import yaml
 
 from . import paths
 from .chapters import BACK_MATTER_PAGES, Chapter
+from .manuscript import BULLET, mark_footnotes
 
 SENTENCE_END = re.compile(r"(?<=[.?!”])\s+(?=[A-Z“(‘\"'])")
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", flags=re.S)
@@ -79,23 +80,16 @@ def strip_inline_markup(text: str) -> str:
 
 def drop_footnote_digits(paragraphs: list[str]) -> list[str]:
     """The bare footnote markers 1, 2, ... in order, each right after a sentence's closing
-    punctuation; found in sequence as the import finds them, so a year or a count is never taken."""
-    kept = list(paragraphs)
-    position, number = 0, 1
-    while position < len(kept):
-        marker = re.compile(rf"(?<=[.”)]){number}(?=\s|$)")
-        found = marker.search(kept[position])
-        if found:
-            kept[position] = kept[position][: found.start()] + kept[position][found.end() :]
-            number += 1
-        else:
-            position += 1
-    return kept
+    punctuation, dropped: found as the import finds them (`manuscript.mark_footnotes`), so an
+    amount, a year or a count is never taken."""
+    marked = mark_footnotes(Path("manuscript"), list(enumerate(paragraphs, start=1)))
+    return [FOOTNOTE_REFERENCE.sub("", paragraph) for paragraph in marked]
 
 
 def manuscript_sentences(chapter: Chapter, root: Path = paths.ROOT) -> list[str]:
     lines = [line.strip() for line in (root / chapter.manuscript).read_text(encoding="utf-8").splitlines()]
-    paragraphs = drop_footnote_digits([FIGURE_LINE.sub("", line) for line in lines if line])
+    items = [BULLET.fullmatch(line).group(1) if BULLET.fullmatch(line) else line for line in lines]
+    paragraphs = drop_footnote_digits([FIGURE_LINE.sub("", line) for line in items if line])
     return [sentence for paragraph in paragraphs for sentence in sentences_of(paragraph)]
 
 
@@ -172,6 +166,9 @@ def page_paragraphs(text: str) -> list[tuple[int, str]]:
             LABEL.match(stripped) or FOOTNOTE_DEFINITION.match(stripped) or stripped.startswith(("%", "<!--"))
         ):
             flush()
+        elif BULLET.fullmatch(stripped):  # a list item is a paragraph of its own
+            flush()
+            start, current = number, [BULLET.fullmatch(stripped).group(1)]
         else:
             if not current:
                 start = number
