@@ -115,7 +115,13 @@ glue_table("{section}-rows", evidence_table(section_evidence))
 ```"""
 FIGURE_CELL = """\
 ```{{code-cell}} ipython3
-figure = charts.figure_n_1(evidence.load_scores(chapter))
+chapter_scores = evidence.load_scores(chapter)
+if len(chapter_scores):
+    figure = charts.figure_n_1(chapter_scores)
+else:  # until the chapter's scores are in data/scores.csv
+    figure = charts.awaiting_data(
+        "Figure {number}", "Drawn from this chapter's scores once they are added to data/scores.csv."
+    )
 glue("{key}", figure, display=False)
 figure
 ```"""
@@ -222,7 +228,7 @@ def render_notebook(chapter: Chapter, page: Page) -> str:
             f"The authors' **Figure {figure.number}**, rebuilt from this chapter's scores in "
             "`data/scores.csv`, each score with the sentence of the chapter that states it."
         )
-        cells.append(FIGURE_CELL.format(key=figure_key(figure)))
+        cells.append(FIGURE_CELL.format(key=figure_key(figure), number=figure.number))
     return NOTEBOOK_HEADER + "\n" + "\n\n".join(cells) + "\n"
 
 
@@ -378,10 +384,11 @@ def main() -> int:
     print(
         f"imported {chapter.heading} into chapters/{chapter.dirname} and notebooks/{chapter.dirname}; "
         f"registered it in {registry.SITE_TOC}, {registry.PDF_TOC} and data/datapackage.json; "
-        f"copied the manuscript to {chapter.manuscript}"
+        f"the manuscript is {chapter.manuscript}"
     )
     print(
-        "next: add its evidence rows to data/evidence.csv and its scores to data/scores.csv, then `make book`"
+        "next: `make html` shows it; then add its evidence rows to data/evidence.csv (and any new actor to "
+        "data/actors.csv), its Figure scores to data/scores.csv, `make validate`, and `make book`"
     )
     return 0
 

@@ -35,6 +35,7 @@ from .problems import Problem
 EVIDENCE_RESOURCE = "evidence"
 ACTORS_RESOURCE = "actors"
 SCORES_RESOURCE = "scores"
+UNITS_RESOURCE = "units"
 # the kind of number each integer column holds, for messages in plain words
 WHOLE_NUMBER_EXAMPLES = {
     "year": "2018",
@@ -423,6 +424,46 @@ def _read_actors(actors_path: Path) -> tuple[dict | None, str]:
     return evidence_rules.read_actors(parsed.header, parsed.rows, parsed.lines), shown
 
 
+def units_path() -> Path:
+    """The units (and currencies) table, where the data package says it is."""
+    return paths.DATAPACKAGE.parent / resource_descriptor(UNITS_RESOURCE)["path"]
+
+
+def _unit_problems(parsed: ParsedCsv, shown: str, path: Path) -> list[Problem]:
+    """Each row's `unit` must be a line of the units table (the message names the file, so a new
+    unit or currency is one line there, not a schema edit)."""
+    if "unit" not in parsed.header:
+        return []
+    units_shown = _display_path(path)
+    expected = [field["name"] for field in schema_fields(UNITS_RESOURCE)]
+    table, problems = (
+        parse_csv_text(path.read_bytes(), units_shown, expected) if path.is_file() else (None, [])
+    )
+    if table is None:
+        return problems or [Problem(units_shown, 0, "", "no such file (the units a row's value may be in)")]
+    problems = check_schema(table, UNITS_RESOURCE, units_shown)
+    known = [row[0] for row in table.rows]
+    position, id_position = (
+        parsed.header.index("unit"),
+        parsed.header.index("id") if "id" in parsed.header else None,
+    )
+    for row, line in zip(parsed.rows, parsed.lines, strict=True):
+        unit = row[position]
+        if unit and unit not in known:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "unit",
+                    f"{unit!r} is not a unit of {units_shown}: use one of: {'; '.join(known)}; or, for a "
+                    f"new unit or currency, add a line `{unit},currency` (or count, duration, ...) to "
+                    f"{units_shown}",
+                    row[id_position] if id_position is not None else "",
+                )
+            )
+    return problems
+
+
 def check_rules(
     parsed: ParsedCsv,
     resource_name: str,
@@ -436,7 +477,9 @@ def check_rules(
         return []
     actors, actors_shown = _read_actors(actors_path)
     context = Context(shown, chapters_dir, actors, actors_shown)
-    return evidence_rules.check_rules(parsed.header, parsed.rows, parsed.lines, context)
+    return evidence_rules.check_rules(parsed.header, parsed.rows, parsed.lines, context) + _unit_problems(
+        parsed, shown, units_path()
+    )
 
 
 # ---------------------------------------------------------------------------------------------
