@@ -145,7 +145,7 @@ def _field_at(text: str, record_start: int, field_start: int) -> tuple[int, str,
     column = len(next(csv.reader(io.StringIO(before + "x", newline="")))) - 1
     row_id = text[record_start:].split(",", 1)[0].strip('"')
     line_start = text.rfind("\n", 0, field_start) + 1
-    shown = text[field_start : field_start + 40].split("\n", 1)[0]
+    shown = text[field_start : field_start + 40].split("\n", 1)[0].removeprefix('"')
     return column, row_id, field_start - line_start + 1, shown
 
 
@@ -169,14 +169,16 @@ def find_quote_fault(text: str) -> tuple[int, str, int, str, int] | None:
                 elif following in (",", "\n", "\r", ""):
                     in_quotes = False
                 else:
-                    column, row_id, at, _ = _field_at(text, record_start, field_index)
+                    column, row_id, at, shown = _field_at(text, record_start, field_index)
+                    where = "" if line == opened_on else f"line {line}, "
                     return (
-                        line,
+                        opened_on,
                         (
-                            f"stray double quote at character {index - text.rfind(chr(10), 0, index)} of the "
-                            f"line, in the quoted field that starts at character {at}: a quoted field must "
-                            "end with a quote followed by a comma or the end of the line (double a quote "
-                            "inside it)"
+                            f"the quoted field that starts at line {opened_on}, character {at} (“{shown}…”) "
+                            f"has a stray double quote at {where}character "
+                            f"{index - text.rfind(chr(10), 0, index)}: a quoted field ends with a quote "
+                            "followed by a comma or the end of the line; if its closing quote is missing, "
+                            "add it; a double quote inside the field is written twice"
                         ),
                         column,
                         row_id,

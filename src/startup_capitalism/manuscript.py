@@ -45,6 +45,8 @@ FOOTNOTE_MARKER = re.compile(r"(?<=[.?!”’\")\]])(\d{1,3})(?=\s|$)")
 # they continue the sequence and a new sentence (or the line's end) follows
 AFTER_A_NUMBER = re.compile(r"\d[.]$")
 NEW_SENTENCE = re.compile(r"\s*(?:$|[A-Z“‘\"'(\[])")
+# a footnote number ending a line, for telling headings from paragraphs (not "figure 3.2")
+TRAILING_FOOTNOTE = re.compile(r"(?<!\b\d\.)(?<!\b\d\d\.)(?<=[.?!”’\")\]])\d{1,3}$")
 # a bulleted line: the bullet, then the item's text
 BULLET = re.compile(r"[•‣◦*-]\s+(\S.*)")
 # a heading is a short line that does not end a sentence (a trailing footnote number aside)
@@ -147,7 +149,7 @@ def standard_section(heading: str, country: str) -> str | None:
 
 
 def is_heading(line: str) -> bool:
-    text = re.sub(r"(?<=[A-Za-z][.?!”’\")\]])\d{1,3}$", "", line).rstrip()
+    text = TRAILING_FOOTNOTE.sub("", line).rstrip()
     return len(text.split()) <= HEADING_MAX_WORDS and not text.endswith(SENTENCE_END)
 
 
