@@ -178,9 +178,9 @@ def decode(path: Path) -> list[str]:
 def mark_footnotes(path: Path, numbered_lines: list[tuple[int, str]]) -> list[str]:
     """Each paragraph with its bare footnote numbers, 1, 2, 3, ... in order, made `[^n]`.
 
-    A number that does not continue the sequence is text, except right after a word's sentence
-    punctuation with a new sentence following ("... (Vogel 2006).7 The"), where it can only be a
-    footnote out of sequence: that is a located error."""
+    A number that does not continue the sequence is text, except right after sentence punctuation
+    that ends no number, with a new sentence following ("... (Vogel 2006).7 The"), where it can
+    only be a footnote out of sequence: that is a located error."""
     expected = 1
     marked = []
     for line_number, text in numbered_lines:
@@ -193,7 +193,7 @@ def mark_footnotes(path: Path, numbered_lines: list[tuple[int, str]]) -> list[st
                 pieces += [text[position : found.start()], f"[^{number}]"]
                 position = found.end()
                 expected += 1
-            elif new_sentence and re.search(r"[^\W\d][.?!”’\")\]]$", before) and number < 1000:
+            elif new_sentence and not AFTER_A_NUMBER.search(before):
                 raise ManuscriptError(
                     path,
                     line_number,
