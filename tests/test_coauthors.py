@@ -183,19 +183,26 @@ def quoted_passages(copy: Path) -> list[str]:
 
 
 def plain_free_sentences(copy: Path, page: Path) -> list[str]:
-    """Sentences of a page's paragraphs that no row quotes, written plainly in the page's source
-    (no markup inside) and followed by another sentence of their paragraph."""
+    """Sentences of a page that no row quotes any part of and that cite nothing, written plainly
+    in the page's source (no markup inside) and followed by another sentence of their paragraph."""
     source = page.read_text(encoding="utf-8")
     passages = quoted_passages(copy)
     found = []
     for paragraph in evidence_rules.page_paragraphs(page):
-        if any(passage in paragraph for passage in passages):
-            continue
+        covered: set[int] = set()
+        for passage in passages:
+            at = paragraph.find(passage)
+            while at >= 0:
+                covered.update(range(at, at + len(passage)))
+                at = paragraph.find(passage, at + 1)
         sentences = manuscript_changes.sentences_of(paragraph)
         for sentence, following in zip(sentences, sentences[1:], strict=False):
-            if re.search(r"[\[\]{}`*_]", sentence) or f"{sentence} {following}" not in source:
+            at = paragraph.find(sentence)
+            if at < 0 or not covered.isdisjoint(range(at, at + len(sentence))):
                 continue
-            if len(re.findall(r"\b[a-z]{5,}\b", sentence)) >= 2:
+            if re.search(r"[\[\]{}`*_()]", sentence) or f"{sentence} {following}" not in source:
+                continue
+            if len(re.findall(r"\b[a-z]{5,}\b", sentence)) >= 2 and source.count(sentence) == 1:
                 found.append(sentence)
     return found
 

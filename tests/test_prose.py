@@ -256,3 +256,17 @@ def test_an_edit_an_addition_and_a_removal_are_told_apart():
         ("added", "a"),
         ("same", "mat."),
     ]
+
+
+def test_the_manuscripts_amounts_and_the_pages_list_items_are_read_as_the_import_reads_them():
+    """A decimal amount is text, not footnote 1; a list item is a paragraph without its bullet."""
+    assert manuscript_changes.drop_footnote_digits(["It rose to 11.1 percent (A 1994).1 Then it fell."]) == [
+        "It rose to 11.1 percent (A 1994). Then it fell."
+    ]
+    page = "(ch09-x)=\n# Heading\n\nThree goals:\n\n- to grow;\n\n- to link.\n"
+    assert [text for _, text in manuscript_changes.page_paragraphs(page)] == [
+        "Heading",
+        "Three goals:",
+        "to grow;",
+        "to link.",
+    ]
