@@ -12,6 +12,7 @@ reported at its line of the notebook's own `.md` file (`notebooks/NN-slug/page.m
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,7 @@ def run(command: list[str], rename: tuple[str, str] | None = None) -> bool:
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     output = result.stdout + result.stderr
     if rename:
-        output = output.replace(rename[0], rename[1]).replace(".ipynb", ".md")
+        output = at_file_lines(output.replace(rename[0], rename[1]).replace(".ipynb", ".md"))
     if result.returncode != 0:
         print(output.rstrip(), file=sys.stderr)
     return result.returncode == 0
@@ -54,6 +55,20 @@ def cell_first_lines(notebook: Path) -> dict[int, int]:
         starts[number] = line + 1  # 1-based
         position += 1
     return starts
+
+
+def at_file_lines(output: str) -> str:
+    """ruff's `NOTEBOOK.md:cell N:ROW:COL` (and its `::: cell N` frames) as `NOTEBOOK.md:LINE:COL`."""
+
+    def line_of(notebook: str, cell: str, row: str) -> int:
+        return cell_first_lines(ROOT / notebook).get(int(cell), 1) + int(row) - 1
+
+    output = re.sub(
+        r"(\S+\.md):cell (\d+):(\d+):(\d+)",
+        lambda m: f"{m[1]}:{line_of(m[1], m[2], m[3])}:{m[4]}",
+        output,
+    )
+    return re.sub(r"::: cell \d+\n", "", output)
 
 
 def check_notebook_code(ruff: str, config: list[str], scratch: str, converted: dict[Path, Path]) -> bool:
@@ -90,7 +105,7 @@ def check() -> bool:
         config = ["--config", str(ROOT / "pyproject.toml")]
         rename = (f"{scratch}/", "")
         clean &= check_notebook_code(ruff, config, scratch, converted)
-        clean &= run([ruff, "format", "--check", *config, scratch], rename)  # "Would reformat: FILE"
+        clean &= run([ruff, "format", "--check", *config, scratch], rename)
     workflows = sorted(WORKFLOWS.glob("*.y*ml"))
     if not workflows:
         print(f"lint: no workflow in {WORKFLOWS.relative_to(ROOT)}", file=sys.stderr)
