@@ -3,13 +3,16 @@
 Validation runs in three passes, each reporting every problem it finds as a located `Problem`
 (`file:line: column: what is wrong`), never an exception trace:
 
-1. the file as text: present, not empty, UTF-8, comma-delimited, well-quoted, rows as long as the
-   header, the header's columns those of the data package;
+1. the file as text: present, not empty, UTF-8 without a byte-order mark and with LF line ends
+   (`normalise_file`, run by `make validate`, rewrites a spreadsheet's BOM and CRLF), comma-delimited,
+   well-quoted (a misplaced quote named by row, column and where its field starts), rows as long
+   as the header, the header's columns those of the data package;
 2. the data package's Table Schema (types, required cells, allowed values, ranges), checked by
    Frictionless and said in plain words, and each primary key once (a repeat names the line of
    the first);
 3. the chapter's own rules (`evidence_rules`): dates, amounts, actors, each quote on its own
-   chapter's section page, one row per fact; for the actors table, one type per actor.
+   chapter's section page, one row per fact; for the actors table, one type per actor; and each
+   row's `unit` a line of the units table (`data/units.csv`).
 
 Every message about a row names its id. `load_evidence()` (one row per fact, with each actor's
 canonical name and type), `load_actors()` and `load_scores()` return typed DataFrames, or raise
