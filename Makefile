@@ -18,7 +18,7 @@ TEX_PACKAGES    := texlive-latex-recommended texlive-latex-extra texlive-fonts-r
 BROWSER_PACKAGES := chromium poppler-utils
 
 .PHONY: book html test validate preview serve reproduce reexecute bench benchmark clean deps system-deps \
-        lock lock-check lint chapter
+        lock lock-check lint lint-check chapter
 
 # --- setup ---------------------------------------------------------------------------------
 # A new lock gets a new .venv, so that it holds exactly the locked set (pip never removes a
@@ -74,7 +74,7 @@ serve:
 	@$(BIN)/python -m http.server --directory $(SITE) --bind 127.0.0.1 $(PORT)
 
 # --- checks --------------------------------------------------------------------------------
-test: lock-check deps lint validate system-deps
+test: lock-check deps lint-check validate system-deps
 	@echo "==> [test] pytest (builds the book once, then checks it)"
 	@$(BIN)/python -m pytest
 
@@ -87,8 +87,13 @@ reproduce: book
 reexecute: lock-check deps validate system-deps
 	@$(BIN)/python tools/reproduce.py
 
-# ruff (lint and format) over the code and the notebooks' code, actionlint over the workflows
+# ruff (lint and format) over the code and the notebooks' code, actionlint over the workflows:
+# `make lint` fixes what ruff can (format, safe fixes) and reports the rest at FILE:LINE;
+# `make test` only checks (lint-check)
 lint: lock-check deps
+	@$(BIN)/python tools/lint.py --fix
+
+lint-check: lock-check deps
 	@$(BIN)/python tools/lint.py
 
 # builds, tests, preview and pages timed (median of 3 runs), then the book at scale in temporary

@@ -149,6 +149,15 @@ def test_the_pages_add_markup_only(imported):
         "```{glued-figure} fig-9-1-scores\n:doc: ../../notebooks/09-testland/continuity-and-change.md\n"
         in continuity
     )
+    for page in manuscript.pages:
+        if page.has_prose:  # a first table of the page's rows, at once
+            name = "index" if page.section == "opening" else page.section
+            text = (copy / "chapters" / "09-testland" / f"{name}.md").read_text(encoding="utf-8")
+            slot = f"```{{glued-table}} {page.section}-rows\n"
+            slot += (
+                f":doc: ../../notebooks/09-testland/{page.section}.md\n:name: tbl-ch09-{page.section}-rows\n"
+            )
+            assert slot in text
     notebook = (copy / "notebooks/09-testland/continuity-and-change.md").read_text(encoding="utf-8")
     assert 'glue("fig-9-1-scores", figure' in notebook
     assert "chapter = chapters.chapter(9)" in notebook
@@ -190,6 +199,18 @@ def test_a_chapter_is_imported_once(imported):
     assert result.returncode != 0
     assert f"{FIXTURE}:1: chapter 9 exists already (chapters/09-testland)" in result.stderr
     assert snapshot(copy) == before
+
+
+def test_a_manuscript_received_into_sources_manuscript_is_imported_in_place(tmp_path):
+    """CONTRIBUTING's recipe: the manuscript saved as sources/manuscript/chapter-NN-slug.txt first."""
+    copy = scratch_copy(tmp_path / "book")
+    received = copy / "sources" / "manuscript" / FIXTURE.name
+    received.write_bytes(FIXTURE.read_bytes())
+    result = run_make_chapter(copy, Path("sources") / "manuscript" / FIXTURE.name)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert received.read_bytes() == FIXTURE.read_bytes()
+    assert (copy / "chapters" / "09-testland" / "index.md").is_file()
+    assert not list(copy.glob(".new-chapter-*"))
 
 
 def test_re_importing_japan_is_refused(imported):
@@ -301,8 +322,8 @@ def test_a_failure_while_moving_into_place_undoes_the_moves_made(tmp_path, monke
 
 @pytest.fixture(scope="module")
 def built_with_fixture(built_book, tmp_path_factory):
-    """A scratch copy with the fixture imported, its rows and scores appended, a table slot added
-    by hand as an editor would, and `tools/build_book.py book` run strictly."""
+    """A scratch copy with the fixture imported, its rows and scores appended, and
+    `tools/build_book.py book` run strictly."""
     copy = scratch_copy(tmp_path_factory.mktemp("chapter") / "book")
     result = run_make_chapter(copy, FIXTURE)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -315,15 +336,6 @@ def built_with_fixture(built_book, tmp_path_factory):
     for fragment, data in appended_to:
         with (copy / data.relative_to(paths.ROOT)).open("a", encoding="utf-8") as appended:
             appended.write(fragment.read_text(encoding="utf-8"))
-    antecedents = copy / "chapters" / "09-testland" / "antecedents.md"
-    antecedents.write_text(
-        antecedents.read_text(encoding="utf-8").replace(
-            "\n\n[^2]:",
-            "\n\n```{glued-table} antecedents-rows\n:doc: ../../notebooks/09-testland/antecedents.md\n"
-            ":name: tbl-ch09-antecedents-rows\n\nThe evidence rows of the test section.\n```\n\n[^2]:",
-        ),
-        encoding="utf-8",
-    )
     build = subprocess.run(
         [sys.executable, str(copy / "tools" / "build_book.py"), "book"],
         cwd=copy,
@@ -354,8 +366,12 @@ def test_the_new_chapter_is_numbered_by_its_own_number(built_with_fixture):
     site = site_of(built_with_fixture) / "chapters" / "09-testland"
     figure = normalise(article(site, "continuity-and-change").select_one("figure figcaption").get_text(" "))
     assert figure.startswith("Figure 9.1"), figure
-    table = normalise(article(site, "antecedents").select_one("table caption").get_text(" "))
-    assert table.startswith("Table 9.1"), table
+    # the first page's table, then the next page's: numbered by chapter, in reading order
+    tables = [
+        normalise(article(site, name).select_one("table caption").get_text(" "))
+        for name in ("index", "antecedents")
+    ]
+    assert tables[0].startswith("Table 9.1") and tables[1].startswith("Table 9.2"), tables
 
 
 def test_the_new_chapter_has_its_pdf(built_with_fixture):

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from types import SimpleNamespace
 
 import pytest
 
@@ -251,4 +252,24 @@ def test_an_edit_an_addition_and_a_removal_are_told_apart():
         ("removed", "the"),
         ("added", "a"),
         ("same", "mat."),
+    ]
+
+
+def test_the_manuscripts_amounts_and_the_pages_list_items_are_read_as_the_import_reads_them(tmp_path):
+    """A decimal amount is text, not footnote 1; a list item is a paragraph without its bullet."""
+    (tmp_path / "chapter.txt").write_text(
+        "Chapter 9 Testland\nIt rose to 11.1 percent (A 1994).1 Then it fell.\n• to grow;\n", encoding="utf-8"
+    )
+    chapter = SimpleNamespace(root=tmp_path, manuscript="chapter.txt")
+    assert manuscript_changes.manuscript_sentences(chapter)[-3:] == [
+        "It rose to 11.1 percent (A 1994).",
+        "Then it fell.",
+        "to grow;",
+    ]
+    page = "(ch09-x)=\n# Heading\n\nThree goals:\n\n- to grow;\n\n- to link.\n"
+    assert [text for _, text in manuscript_changes.page_paragraphs(page)] == [
+        "Heading",
+        "Three goals:",
+        "to grow;",
+        "to link.",
     ]

@@ -1,16 +1,18 @@
-"""`make lint` (run by `make test`): ruff over the code and the notebooks' code, actionlint over CI.
+"""ruff over the code and the notebooks' code, actionlint over CI.
 
-    python tools/lint.py          # check only; exit 1 on any finding
-    python tools/lint.py --fix    # ruff format + ruff check --fix, notebooks included
+    python tools/lint.py          # check only; exit 1 on any finding (`make test` runs this)
+    python tools/lint.py --fix    # ruff format + ruff check --fix, notebooks included (`make lint`)
 
-ruff reads its settings from pyproject.toml. The MyST notebooks are written to a temporary folder
-as .ipynb (jupytext), where ruff checks their code cells only; findings are reported under the
-notebook's own path, with the cell number. `--fix` rewrites the MyST files through `jupytext
---pipe`, which changes code cells only.
+ruff reads its settings from pyproject.toml (line length 110). The MyST notebooks are written to a
+temporary folder as .ipynb (jupytext), where ruff checks their code cells only; each finding is
+reported at its line of the notebook's own `.md` file (`notebooks/NN-slug/page.md:LINE:COL: ...`).
+`--fix` rewrites the MyST files through `jupytext --pipe`, which changes code cells only.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -31,10 +33,63 @@ def run(command: list[str], rename: tuple[str, str] | None = None) -> bool:
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     output = result.stdout + result.stderr
     if rename:
-        output = output.replace(rename[0], rename[1]).replace(".ipynb", ".md")
+        output = at_file_lines(output.replace(rename[0], rename[1]).replace(".ipynb", ".md"))
     if result.returncode != 0:
         print(output.rstrip(), file=sys.stderr)
     return result.returncode == 0
+
+
+def cell_first_lines(notebook: Path) -> dict[int, int]:
+    """{cell number, as ruff counts them (1-based, every cell): the line of the `.md` file where
+    the cell's code begins}, for the code cells."""
+    lines = notebook.read_text(encoding="utf-8").splitlines()
+    starts, position = {}, 0
+    for number, cell in enumerate(jupytext.read(notebook).cells, start=1):
+        if cell.cell_type != "code":
+            continue
+        while position < len(lines) and not lines[position].startswith("```{code-cell}"):
+            position += 1
+        first = cell.source.splitlines()[0] if cell.source.strip() else None
+        line = position + 1
+        while first is not None and line < len(lines) and lines[line] != first:
+            line += 1
+        starts[number] = line + 1  # 1-based
+        position += 1
+    return starts
+
+
+def at_file_lines(output: str) -> str:
+    """ruff's `NOTEBOOK.md:cell N:ROW:COL` (and its `::: cell N` frames) as `NOTEBOOK.md:LINE:COL`."""
+
+    def line_of(notebook: str, cell: str, row: str) -> int:
+        return cell_first_lines(ROOT / notebook).get(int(cell), 1) + int(row) - 1
+
+    output = re.sub(
+        r"(\S+\.md):cell (\d+):(\d+):(\d+)",
+        lambda m: f"{m[1]}:{line_of(m[1], m[2], m[3])}:{m[4]}",
+        output,
+    )
+    return re.sub(r"::: cell \d+\n", "", output)
+
+
+def check_notebook_code(ruff: str, config: list[str], scratch: str, converted: dict[Path, Path]) -> bool:
+    """ruff check over the converted notebooks, each finding at its line of the `.md` file."""
+    result = subprocess.run(
+        [ruff, "check", "--output-format", "json", *config, scratch], cwd=ROOT, capture_output=True, text=True
+    )
+    try:
+        findings = json.loads(result.stdout or "[]")
+    except json.JSONDecodeError:
+        print(result.stdout + result.stderr, file=sys.stderr)
+        return False
+    for finding in sorted(findings, key=lambda f: (f["filename"], f.get("cell") or 0, f["location"]["row"])):
+        notebook = converted[Path(finding["filename"]).resolve()]
+        row, column = finding["location"]["row"], finding["location"]["column"]
+        line = cell_first_lines(notebook).get(finding.get("cell"), 1) + row - 1
+        fixable = " [*]" if finding.get("fix") else ""
+        shown = notebook.relative_to(ROOT)
+        print(f"{shown}:{line}:{column}: {finding['code']}{fixable} {finding['message']}", file=sys.stderr)
+    return not findings and result.returncode == 0
 
 
 def check() -> bool:
@@ -42,14 +97,16 @@ def check() -> bool:
     clean = run([ruff, "check", "--output-format", "concise", *CODE])
     clean &= run([ruff, "format", "--check", "--diff", *CODE])
     with tempfile.TemporaryDirectory(prefix="lint-notebooks-") as scratch:
+        converted = {}
         for notebook in NOTEBOOKS:
             target = Path(scratch) / notebook.relative_to(ROOT).with_suffix(".ipynb")
             target.parent.mkdir(parents=True, exist_ok=True)
             jupytext.write(jupytext.read(notebook), target)
+            converted[target.resolve()] = notebook
         config = ["--config", str(ROOT / "pyproject.toml")]
         rename = (f"{scratch}/", "")
-        clean &= run([ruff, "check", "--output-format", "concise", *config, scratch], rename)
-        clean &= run([ruff, "format", "--check", "--diff", *config, scratch], rename)
+        clean &= check_notebook_code(ruff, config, scratch, converted)
+        clean &= run([ruff, "format", "--check", *config, scratch], rename)
     workflows = sorted(WORKFLOWS.glob("*.y*ml"))
     if not workflows:
         print(f"lint: no workflow in {WORKFLOWS.relative_to(ROOT)}", file=sys.stderr)
@@ -81,7 +138,11 @@ def main(argv: list[str]) -> int:
             f"{len(NOTEBOOKS)} notebooks and the workflows"
         )
         return 0
-    print("lint: findings above; `python tools/lint.py --fix` fixes what ruff can", file=sys.stderr)
+    print(
+        "lint: findings above; `make lint` (python tools/lint.py --fix) fixes what ruff can "
+        "(the lines it reports again need a hand: e.g. split a string longer than 110 characters)",
+        file=sys.stderr,
+    )
     return 1
 
 

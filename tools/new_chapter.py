@@ -10,13 +10,15 @@ tool writes, for chapter N with slug `slug`:
   declaration in its front matter; the book's standard sections under their standard names, any
   other heading under its slug), each with a `(chNN-section)=` label, the heading, the authors'
   paragraphs verbatim with MyST footnote references in place of the bare numbers, a footnote
-  definition saying the note's text is not in the manuscript, and a `{glued-figure}` slot for
-  Figure N.1; and the back-matter pages `changes.md` and `works-cited.md`;
+  definition saying the note's text is not in the manuscript, a `{glued-figure}` slot for
+  Figure N.1 where the manuscript has its FIGURE line, and on each page with prose a first
+  `{glued-table}` of the page's evidence rows (empty until rows are added), so the new chapter
+  shows something at once; and the back-matter pages `changes.md` and `works-cited.md`;
 - `notebooks/NN-slug/`: one MyST notebook per page with prose, which loads this chapter's rows
   of that section and glues a first table of them (and Figure N.1 from the scores, on its page);
 - the chapter's parts in `_toc.yml` and `_toc-pdf.yml`, its country, sections and number in
   `data/datapackage.json` (`startup_capitalism.registry`);
-- a copy of the manuscript in `sources/manuscript/chapter-NN-slug.txt`.
+- a copy of the manuscript in `sources/manuscript/chapter-NN-slug.txt` (unless it is that file).
 
 It refuses a chapter number that is taken. Everything is written to a staging folder first and
 moved into place at the end, so a bad manuscript (reported as `file:line: what is wrong`) or any
@@ -65,6 +67,15 @@ FIGURE_SLOT = """\
 
 {caption}
 ```"""
+# the first table of a page: the evidence rows of its section, glued by its notebook (ROWS_CELL)
+ROWS_TABLE = """\
+```{{glued-table}} {section}-rows
+:doc: ../../notebooks/{dirname}/{section}.md
+:name: tbl-{prefix}-{section}-rows
+
+The evidence rows coded from this page:
+{{glue:text}}`../../notebooks/{dirname}/{section}.md::{section}-row-count:d` in `data/evidence.csv`.
+```"""
 BACK_MATTER = {
     "changes": ("Changes since the received manuscript", "manuscript-changes"),
     "works-cited": ("Works cited", "works-cited"),
@@ -104,7 +115,13 @@ glue_table("{section}-rows", evidence_table(section_evidence))
 ```"""
 FIGURE_CELL = """\
 ```{{code-cell}} ipython3
-figure = charts.figure_n_1(evidence.load_scores(chapter))
+chapter_scores = evidence.load_scores(chapter)
+if len(chapter_scores):
+    figure = charts.figure_n_1(chapter_scores)
+else:  # until the chapter's scores are in data/scores.csv
+    figure = charts.awaiting_data(
+        "Figure {number}", "Drawn from this chapter's scores once they are added to data/scores.csv."
+    )
 glue("{key}", figure, display=False)
 figure
 ```"""
@@ -170,6 +187,8 @@ def render_page(chapter: Chapter, manuscript: Manuscript, page: Page) -> str:
             )
         else:
             blocks.append(block)
+    if page.has_prose:
+        blocks.append(ROWS_TABLE.format(section=page.section, dirname=chapter.dirname, prefix=prefix))
     if page.section == THEMATIC_ANALYSIS and not page.blocks:
         # the manuscript has no text under this heading: the site lists the sections it introduces
         listed = "\n".join(f"- {{ref}}`{prefix}-{sub.section}`" for sub in thematic_pages(manuscript))
@@ -209,7 +228,7 @@ def render_notebook(chapter: Chapter, page: Page) -> str:
             f"The authors' **Figure {figure.number}**, rebuilt from this chapter's scores in "
             "`data/scores.csv`, each score with the sentence of the chapter that states it."
         )
-        cells.append(FIGURE_CELL.format(key=figure_key(figure)))
+        cells.append(FIGURE_CELL.format(key=figure_key(figure), number=figure.number))
     return NOTEBOOK_HEADER + "\n" + "\n\n".join(cells) + "\n"
 
 
@@ -243,17 +262,26 @@ def check_number_is_free(manuscript_path: Path, root: Path) -> None:
 
 
 def check_new(manuscript: Manuscript, chapter: Chapter, root: Path) -> None:
-    """Refuse a chapter whose folders or manuscript copy exist already."""
+    """Refuse a chapter whose folders or manuscript copy exist already (the manuscript itself,
+    received into `sources/manuscript/` under the copy's name, is not a copy)."""
     first_line = manuscript.pages[0].line
-    for existing in (
+    targets = [
         Path(paths.CHAPTERS_DIR.name) / chapter.dirname,
         Path(paths.NOTEBOOKS_DIR.name) / chapter.dirname,
-        Path(chapter.manuscript),
-    ):
+    ]
+    if not is_the_copy(manuscript.path, chapter, root):
+        targets.append(Path(chapter.manuscript))
+    for existing in targets:
         if (root / existing).exists():
             raise ManuscriptError(
                 manuscript.path, first_line, f"{existing} exists already; nothing was imported"
             )
+
+
+def is_the_copy(manuscript_path: Path, chapter: Chapter, root: Path) -> bool:
+    """True when the manuscript given is already where the chapter's copy goes."""
+    copy = root / chapter.manuscript
+    return copy.exists() and copy.resolve() == manuscript_path.resolve()
 
 
 def stage(manuscript: Manuscript, root: Path, staging: Path) -> dict[Path, Path]:
@@ -273,7 +301,8 @@ def stage(manuscript: Manuscript, root: Path, staging: Path) -> dict[Path, Path]
     for name in BACK_MATTER_PAGES:
         (pages_dir / f"{name}.md").write_text(render_back_matter(chapter, name), encoding="utf-8")
     copy = staging / "manuscript.txt"
-    shutil.copyfile(manuscript.path, copy)
+    if not is_the_copy(manuscript.path, chapter, root):
+        shutil.copyfile(manuscript.path, copy)
 
     sections = toc_sections(chapter, manuscript)
     notebooks = [page.section for page in manuscript.pages if page.has_prose]
@@ -293,7 +322,7 @@ def stage(manuscript: Manuscript, root: Path, staging: Path) -> dict[Path, Path]
         notebooks,
     )
     (staging / "datapackage.json").write_text(registry.dump_datapackage(package), encoding="utf-8")
-    return {
+    moves = {
         pages_dir: root / paths.CHAPTERS_DIR.name / chapter.dirname,
         notebooks_dir: root / paths.NOTEBOOKS_DIR.name / chapter.dirname,
         copy: root / chapter.manuscript,
@@ -301,6 +330,7 @@ def stage(manuscript: Manuscript, root: Path, staging: Path) -> dict[Path, Path]
         staging / registry.PDF_TOC: root / registry.PDF_TOC,
         staging / "datapackage.json": datapackage,
     }
+    return {staged: final for staged, final in moves.items() if staged.exists()}
 
 
 def move_into_place(moves: dict[Path, Path], backup: Path) -> None:
@@ -354,10 +384,11 @@ def main() -> int:
     print(
         f"imported {chapter.heading} into chapters/{chapter.dirname} and notebooks/{chapter.dirname}; "
         f"registered it in {registry.SITE_TOC}, {registry.PDF_TOC} and data/datapackage.json; "
-        f"copied the manuscript to {chapter.manuscript}"
+        f"the manuscript is {chapter.manuscript}"
     )
     print(
-        "next: add its evidence rows to data/evidence.csv and its scores to data/scores.csv, then `make book`"
+        "next: `make html` shows it; then add its evidence rows to data/evidence.csv (and any new actor to "
+        "data/actors.csv), its Figure scores to data/scores.csv, `make validate`, and `make book`"
     )
     return 0
 

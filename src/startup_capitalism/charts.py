@@ -104,6 +104,17 @@ def collapsed(rows: pd.DataFrame, same_mark: list[str], limit: int = MAX_MARKS) 
     return first
 
 
+def awaiting_data(title: str, message: str) -> alt.Chart:
+    """A chart slot's stand-in until its data is in (a newly imported chapter's Figure N.1 before
+    its scores are added): the message, in the chart's place."""
+    return (
+        alt.Chart(pd.DataFrame({"message": [message]}))
+        .mark_text(size=13)
+        .encode(text="message:N")
+        .properties(title=title, description=message, width=480, height=40)
+    )
+
+
 def one_chapter(frame: pd.DataFrame) -> tuple[int, str]:
     """The (number, country) of the one chapter a frame's rows come from; a chart of one chapter
     must never mix in another's rows."""

@@ -3,13 +3,16 @@
 Validation runs in three passes, each reporting every problem it finds as a located `Problem`
 (`file:line: column: what is wrong`), never an exception trace:
 
-1. the file as text: present, not empty, UTF-8, comma-delimited, well-quoted, rows as long as the
-   header, the header's columns those of the data package;
+1. the file as text: present, not empty, UTF-8 without a byte-order mark and with LF line ends
+   (`normalise_file`, run by `make validate`, rewrites a spreadsheet's BOM and CRLF), comma-delimited,
+   well-quoted (a misplaced quote named by row, column and where its field starts), rows as long
+   as the header, the header's columns those of the data package;
 2. the data package's Table Schema (types, required cells, allowed values, ranges), checked by
    Frictionless and said in plain words, and each primary key once (a repeat names the line of
    the first);
 3. the chapter's own rules (`evidence_rules`): dates, amounts, actors, each quote on its own
-   chapter's section page, one row per fact; for the actors table, one type per actor.
+   chapter's section page, one row per fact; for the actors table, one type per actor; and each
+   row's `unit` a line of the units table (`data/units.csv`).
 
 Every message about a row names its id. `load_evidence()` (one row per fact, with each actor's
 canonical name and type), `load_actors()` and `load_scores()` return typed DataFrames, or raise
@@ -35,6 +38,7 @@ from .problems import Problem
 EVIDENCE_RESOURCE = "evidence"
 ACTORS_RESOURCE = "actors"
 SCORES_RESOURCE = "scores"
+UNITS_RESOURCE = "units"
 # the kind of number each integer column holds, for messages in plain words
 WHOLE_NUMBER_EXAMPLES = {
     "year": "2018",
@@ -94,6 +98,34 @@ class ParsedCsv:
     lines: list[int]  # the line each row starts on
 
 
+BOM = b"\xef\xbb\xbf"
+
+
+def _saved_by_a_spreadsheet(raw: bytes) -> list[str]:
+    """What a spreadsheet (Excel) adds to a CSV that this book's files do not have."""
+    found = ["a byte-order mark (BOM)"] if raw.startswith(BOM) else []
+    return found + (["Windows line ends (CRLF)"] if b"\r" in raw else [])
+
+
+def normalise_file(path: Path) -> str | None:
+    """Rewrite a CSV saved with a BOM or CRLF line ends (as Excel saves one) as the book keeps its
+    files, UTF-8 without a BOM and with LF line ends, so that the published CSV and its checksum do
+    not change with the editor used. The message saying so, or None when nothing was changed."""
+    raw = path.read_bytes() if path.is_file() else b""
+    found = _saved_by_a_spreadsheet(raw)
+    if not found:
+        return None
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None  # not rewritten: validation says where the file is not UTF-8
+    path.write_bytes(raw.removeprefix(BOM).replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+    return (
+        f"{_display_path(path)}: had {' and '.join(found)}, as a spreadsheet saves a CSV: rewritten "
+        "as UTF-8 without a BOM and with LF line ends (nothing else changed)"
+    )
+
+
 def _decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     try:
         return raw.decode("utf-8-sig"), []
@@ -115,13 +147,26 @@ def _guess_other_delimiter(header_line: str) -> str | None:
     return None
 
 
-def find_quote_fault(text: str) -> tuple[int, str] | None:
-    """The first misplaced double quote, by RFC 4180: (line, message), or None.
+def _field_at(text: str, record_start: int, field_start: int) -> tuple[int, str, int, str]:
+    """Where a field starts: (its 0-based column, the record's first field, the character of its
+    line it starts at, the field's first words)."""
+    before = text[record_start:field_start]
+    column = len(next(csv.reader(io.StringIO(before + "x", newline="")))) - 1
+    row_id = text[record_start:].split(",", 1)[0].strip('"')
+    line_start = text.rfind("\n", 0, field_start) + 1
+    shown = text[field_start : field_start + 40].split("\n", 1)[0].removeprefix('"')
+    return column, row_id, field_start - line_start + 1, shown
+
+
+def find_quote_fault(text: str) -> tuple[int, str, int, str, int] | None:
+    """The first misplaced double quote, by RFC 4180: (line, message, column number, the row's
+    first field, the line its record starts on), or None.
 
     Python's csv module reads `a "b" c` as a literal and guesses at other faults; a co-author
-    needs to hear exactly where the quote is wrong.
+    needs to hear exactly where the quote is wrong: the row, the column and where the field starts.
     """
     line, opened_on, in_quotes, field_start = 1, 0, False, True
+    record_start, record_line, field_index = 0, 1, 0
     index, length = 0, len(text)
     while index < length:
         char = text[index]
@@ -133,25 +178,57 @@ def find_quote_fault(text: str) -> tuple[int, str] | None:
                 elif following in (",", "\n", "\r", ""):
                     in_quotes = False
                 else:
-                    return line, (
-                        "stray double quote: a quoted field must end with a quote followed by a "
-                        "comma or the end of the line (double a quote inside a quoted field)"
+                    column, row_id, at, shown = _field_at(text, record_start, field_index)
+                    where = "" if line == opened_on else f"line {line}, "
+                    return (
+                        opened_on,
+                        (
+                            f"the quoted field that starts at line {opened_on}, character {at} (“{shown}…”) "
+                            f"has a stray double quote at {where}character "
+                            f"{index - text.rfind(chr(10), 0, index)}: a quoted field ends with a quote "
+                            "followed by a comma or the end of the line; if its closing quote is missing, "
+                            "add it; a double quote inside the field is written twice"
+                        ),
+                        column,
+                        row_id,
+                        record_line,
                     )
             elif char == "\n":
                 line += 1
         elif char == '"':
             if not field_start:
-                return line, (
-                    "stray double quote: a field that contains a double quote must be wrapped in "
-                    "double quotes, with the inner quote doubled"
+                column, row_id, _, _ = _field_at(text, record_start, index)
+                return (
+                    line,
+                    (
+                        f"stray double quote at character {index - text.rfind(chr(10), 0, index)} of the "
+                        "line: a field that contains a double quote must be wrapped in double quotes, with "
+                        "the inner quote doubled"
+                    ),
+                    column,
+                    row_id,
+                    record_line,
                 )
-            in_quotes, opened_on = True, line
+            in_quotes, opened_on, field_index = True, line, index
         elif char == "\n":
             line += 1
+        if not in_quotes and char == "\n":
+            record_start, record_line = index + 1, line
         field_start = not in_quotes and char in (",", "\n")
         index += 1
     if in_quotes:
-        return opened_on, f"a quoted field opened on line {opened_on} is never closed (a stray double quote?)"
+        column, row_id, at, shown = _field_at(text, record_start, field_index)
+        return (
+            opened_on,
+            (
+                f"the quoted field that starts at line {opened_on}, character {at} (“{shown}…”) is never "
+                "closed: add the closing double quote at the end of that field, before the comma that "
+                "follows it (a double quote inside the field is written twice)"
+            ),
+            column,
+            row_id,
+            record_line,
+        )
     return None
 
 
@@ -164,6 +241,18 @@ def parse_csv_text(
     text, problems = _decode(raw, shown)
     if text is None:
         return None, problems
+    found = _saved_by_a_spreadsheet(raw)
+    if found:
+        line = raw[: raw.find(b"\r")].count(b"\n") + 1 if b"\r" in raw else 1
+        return None, [
+            Problem(
+                shown,
+                line,
+                "",
+                f"{' and '.join(found)}, as a spreadsheet saves a CSV: run `make validate`, which "
+                "rewrites the file as UTF-8 without a BOM and with LF line ends",
+            )
+        ]
     other = _guess_other_delimiter(text.partition("\n")[0])
     if other:
         return None, [
@@ -172,8 +261,12 @@ def parse_csv_text(
 
     fault = find_quote_fault(text)
     if fault:
-        line, message = fault
-        return None, [Problem(shown, line, "", message)]
+        line, message, column, row_id, record_line = fault
+        header = next(csv.reader([text.partition("\n")[0]]), [])
+        name = header[column] if record_line > 1 and column < len(header) else ""
+        return None, [
+            Problem(shown, line, name, message, row_id if record_line > 1 and header[:1] == ["id"] else "")
+        ]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     starts: list[int] = []
@@ -181,7 +274,7 @@ def parse_csv_text(
         rows.append(row)
         starts.append(reader.line_num - sum(field.count("\n") for field in row))
 
-    header, body, body_lines = rows[0], rows[1:], starts[1:]  # utf-8-sig has removed any BOM
+    header, body, body_lines = rows[0], rows[1:], starts[1:]
     if not header:
         return None, [Problem(shown, 1, "", "the first line is empty: it must be the header row")]
     missing = [column for column in expected_columns if column not in header]
@@ -342,6 +435,46 @@ def _read_actors(actors_path: Path) -> tuple[dict | None, str]:
     return evidence_rules.read_actors(parsed.header, parsed.rows, parsed.lines), shown
 
 
+def units_path() -> Path:
+    """The units (and currencies) table, where the data package says it is."""
+    return paths.DATAPACKAGE.parent / resource_descriptor(UNITS_RESOURCE)["path"]
+
+
+def _unit_problems(parsed: ParsedCsv, shown: str, path: Path) -> list[Problem]:
+    """Each row's `unit` must be a line of the units table (the message names the file, so a new
+    unit or currency is one line there, not a schema edit)."""
+    if "unit" not in parsed.header:
+        return []
+    units_shown = _display_path(path)
+    expected = [field["name"] for field in schema_fields(UNITS_RESOURCE)]
+    table, problems = (
+        parse_csv_text(path.read_bytes(), units_shown, expected) if path.is_file() else (None, [])
+    )
+    if table is None:
+        return problems or [Problem(units_shown, 0, "", "no such file (the units a row's value may be in)")]
+    problems = check_schema(table, UNITS_RESOURCE, units_shown)
+    known = [row[0] for row in table.rows]
+    position, id_position = (
+        parsed.header.index("unit"),
+        parsed.header.index("id") if "id" in parsed.header else None,
+    )
+    for row, line in zip(parsed.rows, parsed.lines, strict=True):
+        unit = row[position]
+        if unit and unit not in known:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "unit",
+                    f"{unit!r} is not a unit of {units_shown}: use one of: {'; '.join(known)}; or, for a "
+                    f"new unit or currency, add a line `{unit},currency` (or count, duration, ...) to "
+                    f"{units_shown}",
+                    row[id_position] if id_position is not None else "",
+                )
+            )
+    return problems
+
+
 def check_rules(
     parsed: ParsedCsv,
     resource_name: str,
@@ -355,7 +488,9 @@ def check_rules(
         return []
     actors, actors_shown = _read_actors(actors_path)
     context = Context(shown, chapters_dir, actors, actors_shown)
-    return evidence_rules.check_rules(parsed.header, parsed.rows, parsed.lines, context)
+    return evidence_rules.check_rules(parsed.header, parsed.rows, parsed.lines, context) + _unit_problems(
+        parsed, shown, units_path()
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -165,6 +165,20 @@ def precision_matches_date(record: dict, context: Context) -> Iterator[tuple[str
         yield "day", "a day without a month"
 
 
+@row_rule
+def country_is_the_chapters(record: dict, context: Context) -> Iterator[tuple[str, str]]:
+    """A row's country is the one its chapter declares (in the front matter of its index.md)."""
+    number = _whole(record, "chapter")
+    declared = {chapter.number: chapter for chapter in chapters.all_chapters(context.chapters_dir)}
+    chapter = declared.get(number)
+    if chapter is not None and _given(record, "country") and record["country"] != chapter.country:
+        yield (
+            "country",
+            f"{record['country']!r}, but chapter {number} is {chapter.country!r} (declared in "
+            f"{context.shown_page(chapter.folder / 'index.md')}): a row's country is its chapter's",
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # Amounts
 

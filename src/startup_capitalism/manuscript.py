@@ -1,9 +1,13 @@
 """Read an authors' manuscript in the book's plain-text form, with located errors.
 
 The form (that of every received manuscript in `sources/manuscript/`): the first line is "Chapter N Country";
-every other line is a heading or a paragraph; a footnote is a bare number right after a sentence
-("... (Vogel 2006, 95).3"), numbered 1, 2, 3, ... through the chapter; a figure is a line
-"FIGURE N.k.Caption". The book's standard sections are recognised by their headings
+every other line is a heading, a paragraph or a bulleted item ("• ", "- " or "* " first); a
+footnote is a bare number right after a sentence ("... (Vogel 2006, 95).3"), numbered 1, 2, 3,
+... through the chapter; a figure is a line "FIGURE N.k.Caption".
+
+A footnote digit follows sentence punctuation or a closing quote or bracket, and continues the
+sequence: amounts ("US$112.5 million"), thousands ("1,500"), years and percentages are text.
+The book's standard sections are recognised by their headings
 (`STANDARD_SECTIONS`); any other heading is a page of its own, named by its slug.
 
 This module only reads: `tools/new_chapter.py` writes the pages, notebooks and registrations.
@@ -34,9 +38,17 @@ STANDARD_SECTIONS = (
 )
 CHAPTER_LINE = re.compile(r"Chapter (\d{1,2}) (\S.*)")
 FIGURE_LINE = re.compile(r"FIGURE (\d+)\.(\d+)\.(.*)")
-# a bare footnote number: digits right after a sentence's closing punctuation, not the "1" of a
-# figure or section number such as "figure 3.2 shows" (a year before it is fine: "in 2021.9")
-FOOTNOTE_MARKER = re.compile(r"(?<!\b\d\.)(?<!\b\d\d\.)(?<=[.?!”)])(\d{1,3})(?=\s|$)")
+# a possible footnote number: digits right after a sentence's closing punctuation or a closing
+# quote or bracket, before a space or the line's end. Whether it is one is `mark_footnotes`' call.
+FOOTNOTE_MARKER = re.compile(r"(?<=[.?!”’\")\]])(\d{1,3})(?=\s|$)")
+# after a digit and a point ("112.5 million", "in 2021.9 The"), digits are a footnote only when
+# they continue the sequence and a new sentence (or the line's end) follows
+AFTER_A_NUMBER = re.compile(r"\d[.]$")
+NEW_SENTENCE = re.compile(r"\s*(?:$|[A-Z“‘\"'(\[])")
+# a footnote number ending a line, for telling headings from paragraphs (not "figure 3.2")
+TRAILING_FOOTNOTE = re.compile(r"(?<!\b\d\.)(?<!\b\d\d\.)(?<=[.?!”’\")\]])\d{1,3}$")
+# a bulleted line: the bullet, then the item's text
+BULLET = re.compile(r"[•‣◦*-]\s+(\S.*)")
 # a heading is a short line that does not end a sentence (a trailing footnote number aside)
 HEADING_MAX_WORDS = 12
 SENTENCE_END = tuple(".?!:;,”’\"'…")
@@ -95,9 +107,37 @@ class Manuscript:
         return slugify(self.title)
 
 
+# letters NFKD does not decompose into an ASCII letter and accents: their usual transliteration
+TRANSLITERATION = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ı": "i",
+        "ħ": "h",
+        "Ħ": "H",
+    }
+)
+
+
 def slugify(text: str) -> str:
-    """`Continuity and Change in Ruritania` -> `continuity-and-change-in-ruritania` (ASCII, hyphens)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """`Diaspora Networks: Łódź and São Paulo` -> `diaspora-networks-lodz-and-sao-paulo` (ASCII, hyphens):
+    accents dropped (NFKD), the letters NFKD keeps whole transliterated."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.translate(TRANSLITERATION)).encode("ascii", "ignore").decode()
+    )
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
@@ -109,7 +149,7 @@ def standard_section(heading: str, country: str) -> str | None:
 
 
 def is_heading(line: str) -> bool:
-    text = FOOTNOTE_MARKER.sub("", line).rstrip()
+    text = TRAILING_FOOTNOTE.sub("", line).rstrip()
     return len(text.split()) <= HEADING_MAX_WORDS and not text.endswith(SENTENCE_END)
 
 
@@ -136,25 +176,31 @@ def decode(path: Path) -> list[str]:
 
 
 def mark_footnotes(path: Path, numbered_lines: list[tuple[int, str]]) -> list[str]:
-    """Each paragraph with its bare footnote numbers, 1, 2, 3, ... in order, made `[^n]`."""
+    """Each paragraph with its bare footnote numbers, 1, 2, 3, ... in order, made `[^n]`.
+
+    A number that does not continue the sequence is text, except right after sentence punctuation
+    that ends no number, with a new sentence following ("... (Vogel 2006).7 The"), where it can
+    only be a footnote out of sequence: that is a located error."""
     expected = 1
     marked = []
     for line_number, text in numbered_lines:
-
-        def reference(found: re.Match, line_number: int = line_number, text: str = text) -> str:
-            nonlocal expected
+        pieces, position = [], 0
+        for found in FOOTNOTE_MARKER.finditer(text):
             number = int(found.group(1))
-            if number != expected:
+            before, after = text[: found.start()], text[found.end() :]
+            new_sentence = bool(NEW_SENTENCE.match(after))
+            if number == expected and (new_sentence or not AFTER_A_NUMBER.search(before)):
+                pieces += [text[position : found.start()], f"[^{number}]"]
+                position = found.end()
+                expected += 1
+            elif new_sentence and not AFTER_A_NUMBER.search(before):
                 raise ManuscriptError(
                     path,
                     line_number,
                     f"footnote {number} out of sequence: expected "
-                    f"footnote {expected} here (after “{text[max(0, found.start() - 30) : found.start()]}”)",
+                    f"footnote {expected} here (after “{before[-30:]}”)",
                 )
-            expected += 1
-            return f"[^{number}]"
-
-        marked.append(FOOTNOTE_MARKER.sub(reference, text))
+        marked.append("".join(pieces) + text[position:])
     return marked
 
 
@@ -197,10 +243,17 @@ def read_manuscript(path: Path) -> Manuscript:
             raise ManuscriptError(
                 path, line_number, f"a figure line must read “FIGURE {number}.k.Caption”, found “{text[:40]}”"
             )
+        elif BULLET.fullmatch(text):
+            kinds.append("item")
         else:
             kinds.append("heading" if is_heading(text) else "paragraph")
     paragraphs = mark_footnotes(
-        path, [entry for entry, kind in zip(body, kinds, strict=True) if kind == "paragraph"]
+        path,
+        [
+            (line_number, BULLET.fullmatch(text).group(1) if kind == "item" else text)
+            for (line_number, text), kind in zip(body, kinds, strict=True)
+            if kind in ("paragraph", "item")
+        ],
     )
     next_paragraph = iter(paragraphs)
     figure_count = 0
@@ -233,6 +286,8 @@ def read_manuscript(path: Path) -> Manuscript:
                     "figure needs its data before it can be imported",
                 )
             pages[-1].blocks.append(Figure(f"{number}.{figure_count}", found.group(3).strip(), line_number))
+        elif kind == "item":
+            pages[-1].blocks.append(f"- {next(next_paragraph)}")  # a MyST list item
         else:
             pages[-1].blocks.append(next(next_paragraph))
     return Manuscript(path, number, title, pages)

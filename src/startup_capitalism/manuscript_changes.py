@@ -33,6 +33,7 @@ from .manuscript import Figure, read_manuscript
 
 SENTENCE_END = re.compile(r"(?<=[.?!”])\s+(?=[A-Z“(‘\"'])")
 FOOTNOTE_REFERENCE = re.compile(r"\[\^[\w-]+\]")
+LIST_ITEM = re.compile(r"^- ")  # a bulleted line, as the import writes it (a MyST list item)
 ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)\s*(?:<[^`]*>)?`")
 LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 EMPHASIS = re.compile(r"(\*{1,2})(\S(?:.*?\S)?)\1")
@@ -82,7 +83,9 @@ def manuscript_sentences(chapter: Chapter, root: Path | None = None) -> list[str
     texts = []
     for page in read_manuscript(root / chapter.manuscript).pages:
         texts.append(page.heading)
-        texts += [block.caption if isinstance(block, Figure) else block for block in page.blocks]
+        texts += [
+            block.caption if isinstance(block, Figure) else LIST_ITEM.sub("", block) for block in page.blocks
+        ]
     return [sentence for text in texts for sentence in sentences_of(FOOTNOTE_REFERENCE.sub("", text))]
 
 

@@ -2,7 +2,9 @@
 
     python -m startup_capitalism.validate [--evidence PATH] [--actors PATH] [--scores PATH] [--uncoded PATH]
 
-Prints every problem as `file:line: column: what is wrong` and exits 1 if there is any; exits 0
+A file saved with a byte-order mark or CRLF line ends (as a spreadsheet saves a CSV) is first
+rewritten as UTF-8 without a BOM and with LF line ends, and a line says so. Prints every problem
+as `file:line: column: what is wrong` and exits 1 if there is any; exits 0
 with a one-line summary per file otherwise. Never prints a traceback.
 """
 
@@ -35,8 +37,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     arguments = parser.parse_args(argv)
     try:
-        from .evidence import ACTORS_RESOURCE, EVIDENCE_RESOURCE, SCORES_RESOURCE, validate_file
+        from .evidence import (
+            ACTORS_RESOURCE,
+            EVIDENCE_RESOURCE,
+            SCORES_RESOURCE,
+            normalise_file,
+            validate_file,
+        )
         from .uncoded import quantity_problems, records
+
+        # a CSV saved by a spreadsheet (BOM, CRLF) is rewritten as the book keeps its files, and said so
+        for path in (arguments.evidence, arguments.actors, arguments.scores, arguments.uncoded):
+            rewritten = normalise_file(path)
+            if rewritten:
+                print(rewritten)
 
         failed = False
         valid_evidence = None
