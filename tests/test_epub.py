@@ -31,7 +31,7 @@ def epub(built_book) -> zipfile.ZipFile:
 
 
 def package(epub: zipfile.ZipFile) -> BeautifulSoup:
-    return BeautifulSoup(epub.read("content.opf"), "xml")
+    return BeautifulSoup(epub.read("content.opf"), "html.parser")
 
 
 def spine_pages(epub: zipfile.ZipFile) -> list[str]:
@@ -50,9 +50,13 @@ def body(soup: BeautifulSoup):
 
 
 def test_epubcheck_finds_no_error_and_no_warning(epub, tmp_path):
-    assert shutil.which("epubcheck"), "epubcheck is missing: `make test` installs it (Debian's epubcheck)"
+    found = shutil.which("epubcheck")
+    assert found, "epubcheck is missing: `make test` installs it (Debian's epubcheck)"
     report = tmp_path / "epubcheck.json"
-    subprocess.run(["epubcheck", str(EPUB), "--json", str(report)], capture_output=True, text=True)
+    # Debian's /usr/bin/epubcheck is the jar itself, run through binfmt where that is set up
+    jar = Path(found).resolve()
+    command = ["java", "-jar", str(jar)] if jar.suffix == ".jar" else [found]
+    subprocess.run([*command, str(EPUB), "--json", str(report)], capture_output=True, text=True)
     result = json.loads(report.read_text(encoding="utf-8"))
     problems = [
         f"{m['severity']} {m['ID']}: {m['message']} ({[loc.get('path') for loc in m['locations']][:3]})"
@@ -228,6 +232,6 @@ def test_the_epub_builder_writes_the_same_bytes_again(built_book, tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "reading sources" not in result.stdout or "0 added, 0 changed" in result.stdout
+    assert "Executing notebook" not in result.stdout, "the EPUB's rebuild executed a notebook again"
     again = work / "_build" / "epub" / EPUB.name
     assert hashlib.sha256(again.read_bytes()).hexdigest() == hashlib.sha256(EPUB.read_bytes()).hexdigest()
