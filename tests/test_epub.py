@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -210,7 +211,8 @@ def test_the_epub_builder_writes_the_same_bytes_again(built_book, tmp_path):
     sys.path.insert(0, str(ROOT / "tools"))
     import checksums  # tools/checksums.py: the build's pinned dates
 
-    checksums.pin_build_dates(ROOT)
+    # the build's pinned dates, without changing this test session's environment
+    pinned = dict(os.environ, SOURCE_DATE_EPOCH=checksums.source_date_epoch(ROOT), FORCE_SOURCE_DATE="1")
     result = subprocess.run(
         [
             str(Path(sys.executable).with_name("jupyter-book")),
@@ -228,6 +230,7 @@ def test_the_epub_builder_writes_the_same_bytes_again(built_book, tmp_path):
             "-W",
         ],
         cwd=ROOT,
+        env=pinned,
         capture_output=True,
         text=True,
     )
