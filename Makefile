@@ -16,8 +16,10 @@ export REPOSITORY_URL REPOSITORY_BRANCH
 TEX_PACKAGES    := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
                    texlive-xetex latexmk fonts-freefont-otf tex-gyre texlive-plain-generic
 BROWSER_PACKAGES := chromium poppler-utils
+# the EPUB's validator (Java), run by tests/test_epub.py
+EPUB_PACKAGES   := epubcheck
 
-.PHONY: book html test validate preview serve reproduce reexecute bench benchmark clean deps system-deps \
+.PHONY: book html epub test validate preview serve reproduce reexecute bench benchmark clean deps system-deps \
         lock lock-check lint lint-check chapter
 
 # --- setup ---------------------------------------------------------------------------------
@@ -42,7 +44,7 @@ lock: $(VENV)/.installed
 	@$(BIN)/python tools/lockfile.py compile
 
 system-deps:
-	@tools/ensure-debian-packages.sh $(TEX_PACKAGES) $(BROWSER_PACKAGES)
+	@tools/ensure-debian-packages.sh $(TEX_PACKAGES) $(BROWSER_PACKAGES) $(EPUB_PACKAGES)
 
 # --- data ----------------------------------------------------------------------------------
 validate: lock-check deps
@@ -60,6 +62,10 @@ chapter:
 # build_book.py validates the data first, so a failed validation also removes the old site
 book: lock-check deps system-deps
 	@$(BIN)/python tools/build_book.py book
+
+# the EPUB (_build/epub/book.epub) is written by `make book`, from the pages and the execution that
+# make the site and the PDF: it is the book's last stage, so this target is `make book`
+epub: book
 
 html: lock-check deps
 	@$(BIN)/python tools/build_book.py html

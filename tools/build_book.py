@@ -38,6 +38,7 @@ WORK = {"html": ROOT / "_build" / "work", "pdflatex": ROOT / "_build" / "work-pd
 TOC = {"html": ROOT / "_toc.yml", "pdflatex": ROOT / "_toc-pdf.yml"}
 SITE = ROOT / "_build" / "html"
 PDF_DIR = ROOT / "_build" / "pdf"
+EPUB_DIR = ROOT / "_build" / "epub"
 LOGS = ROOT / "_build" / "logs"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 STRICT = ["-n", "-W", "--keep-going"]
@@ -243,7 +244,7 @@ def output_of(builder: str) -> Path:
 
 
 def fail(message: str, log: Path | None = None) -> None:
-    for published in (SITE, PDF_DIR):
+    for published in (SITE, PDF_DIR, EPUB_DIR):
         shutil.rmtree(published, ignore_errors=True)
     print(f"build_book: {message}", file=sys.stderr)
     if log is not None:
@@ -309,10 +310,32 @@ def publish(with_pdf: bool) -> None:
     )
 
 
+def epub(number: int, total: int) -> None:
+    """The EPUB, by Sphinx's epub builder in the PDF's work folder: the pages the PDF stage read,
+    from the same execution (nothing is read or executed again). Published in _build/epub with
+    its SHA256SUMS, and beside the site's index.html, which links it."""
+    started = stage(number, total, "EPUB from the PDF's pages, strict (nothing read or executed again)")
+    command = [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(WORK["pdflatex"])]
+    command += ["--toc", str(TOC["pdflatex"]), "--builder", "custom", "--custom-builder", "epub", *STRICT]
+    returncode, problems, log = run(command, "epub")
+    report(problems)
+    built = output_of("pdflatex") / "epub" / "book.epub"
+    if returncode != 0 or problems or not built.is_file():
+        forget_read_documents("pdflatex")
+        fail("the EPUB build failed (see the problems above, each with its file and line)", log)
+    shutil.rmtree(EPUB_DIR, ignore_errors=True)
+    EPUB_DIR.mkdir(parents=True)
+    for folder in (EPUB_DIR, SITE):
+        shutil.copy2(built, folder / built.name)
+        checksums.write_sums(folder)
+    print(f"    EPUB: {(EPUB_DIR / built.name).relative_to(ROOT)}")
+    done(started)
+
+
 def main(target: str) -> None:
     checksums.pin_build_dates(ROOT)
     with_pdf = target == "book"
-    total = 5 if with_pdf else 4
+    total = 6 if with_pdf else 4
     stage(1, total, "validating data/ against data/datapackage.json and the chapter text")
     validation = Validation()
     what = f"executing the notebooks whose code or inputs changed, {os.cpu_count()} at once"
@@ -326,9 +349,11 @@ def main(target: str) -> None:
         started = stage(4, total, "PDF through LaTeX, strict (reuses the executed notebooks)")
         jupyter_book("pdflatex", validation)
         done(started)
-    started = stage(total, total, "publishing")
+    started = stage(total - 1 if with_pdf else total, total, "publishing")
     publish(with_pdf)
     done(started)
+    if with_pdf:
+        epub(total, total)  # after publishing: it is published beside the site's index.html
 
 
 if __name__ == "__main__":

@@ -2,12 +2,15 @@
 
 - `exhibit`: the edition's exhibits, a float numbered in a series of its own;
 - `glued`: `{glued-figure}` and `{glued-table}`, a notebook's glued chart or table pasted into a
-  page as a numbered, captioned figure, exhibit or table;
+  page as a numbered, captioned figure, exhibit or table; `table_nodes`: those tables, and LaTeX
+  columns as wide as their content;
 - `codebook`, `data_version`: the appendix's generated tables;
 - `numbering`: Figure N.k, Exhibit N.k, Table N.k by chapter, in HTML and LaTeX;
 - `pdfs`: one PDF per chapter and one for the book, linked from the site; `chapter_list`: the
   front page's list of chapters;
-- `latex_images`: the PNG of each pasted chart where LaTeX looks for it;
+- `latex_images`: the PNG of each pasted chart where LaTeX and the EPUB look for it, with its
+  text alternative; `epub`: the EPUB edition (book pages only, accessibility metadata, a
+  reproducible archive);
 - `rereads`: pages that paste from a notebook are re-read with it;
 - `execution_cache`: notebook outputs keyed on the data and this package as well;
 - `buttons`, `assets`, `orphans`: reviewer buttons, the site's own assets (Vega served from the site,
@@ -31,6 +34,7 @@ from . import (
     codebook,
     data_version,
     entry,
+    epub,
     execution_cache,
     exhibit,
     glued,
@@ -40,6 +44,7 @@ from . import (
     pdfs,
     reproducible,
     rereads,
+    table_nodes,
     works_cited,
 )
 
@@ -47,12 +52,14 @@ MODULES = (
     entry,  # first: a bare `jupyter-book build .` stops before anything else is set up
     exhibit,
     glued,
+    table_nodes,
     codebook,
     data_version,
     numbering,
     pdfs,
     chapter_list,
     latex_images,
+    epub,
     rereads,
     execution_cache,
     buttons,

@@ -7,6 +7,7 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 from ..chapters import all_chapters
+from .epub import SITE_ONLY
 from .pdfs import opening_docname
 
 
@@ -33,6 +34,7 @@ class ChapterListDirective(SphinxDirective):
                 "",
                 f' (<a class="reference external" href="{chapter.pdf_name}" download>PDF</a>)',
                 format="html",
+                classes=[SITE_ONLY],  # the EPUB holds no PDF
             )
             items += nodes.list_item("", paragraph)
         return [items]

@@ -5,9 +5,9 @@ comparison, the appendix) number theirs A.1, A.2, ...
 - HTML: Sphinx numbers every enumerable node through the whole book ((k,) with
   `numfig_secnum_depth: 0`, in table-of-contents order); right after it does, each number becomes
   (chapter number, k within the chapter).
-- LaTeX numbers captions itself: every page starts with `\\startupnumbering{N}{running head}`
+- LaTeX numbers captions itself: every page starts with `\\startupnumbering{N}{running head}{title}`
   (defined in the LaTeX preamble of _config.yml), which restarts the counters when the chapter
-  changes and sets the running head.
+  changes and sets the running head and foot.
 """
 
 from __future__ import annotations
@@ -59,20 +59,24 @@ def renumber_by_chapter(app: Sphinx, env) -> list[str]:
 
 
 def _latex_numbering_at_page_start(app: Sphinx, doctree: nodes.document) -> None:
-    """`\\startupnumbering{N}{head}` at the top of each page (ignored by every builder but LaTeX)."""
+    """`\\startupnumbering{N}{running head}{page title}` at the top of each page (ignored by every
+    builder but LaTeX). The page title names the page in the running foot; on the first page of
+    a PDF (whose title LaTeX takes for the title page) it also opens a chapter, so that the
+    opening has its bookmark and its running foot like every other page."""
     docname = app.env.docname
-    if docname == app.config.root_doc:
-        return
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
+    has_title = bool(section.children) and isinstance(section[0], nodes.title)
+    title = section[0].astext() if has_title else ""
     chapter = chapter_of_docname(docname)
-    head = chapter.heading if chapter else section[0].astext() if section.children else ""
+    head = chapter.heading if chapter else title
     raw = nodes.raw(
-        "", rf"\startupnumbering{{{number_prefix(docname)}}}{{{escape(head)}}}" + "\n", format="latex"
+        "",
+        rf"\startupnumbering{{{number_prefix(docname)}}}{{{escape(head)}}}{{{escape(title)}}}" + "\n",
+        format="latex",
     )
-    position = 1 if section.children and isinstance(section[0], nodes.title) else 0
-    section.insert(position, raw)
+    section.insert(1 if has_title else 0, raw)
 
 
 def setup(app: Sphinx) -> None:

@@ -14,6 +14,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from ..chapters import OPENING_PAGE, Chapter, all_chapters, chapter_of_docname
+from .epub import SITE_ONLY
 
 BOOK_PDF = "book.pdf"
 LATEX_THEME = "manual"
@@ -52,7 +53,7 @@ def pdf_link(href: str, text: str) -> nodes.raw:
         '<div class="pdf-download" style="margin-bottom: 1em">'
         f'<a class="reference external" href="{href}" download>{text}</a></div>\n'
     )
-    return nodes.raw("", html, format="html")
+    return nodes.raw("", html, format="html", classes=[SITE_ONLY])
 
 
 def _link_chapter_pdf_from_its_opening(app: Sphinx, doctree: nodes.document) -> None:
