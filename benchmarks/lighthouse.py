@@ -110,6 +110,18 @@ def audit(url: str, form_factor: str) -> dict:
         )
         result = json.loads(report.read_text(encoding="utf-8"))
     measured = {key: round(100 * result["categories"][key]["score"]) for key in CATEGORIES}
+    # what costs a score points, beside the performance metrics: the audits that failed
+    measured["failed"] = sorted(
+        {
+            ref["id"]
+            for key in CATEGORIES
+            if key != "performance"
+            for ref in result["categories"][key]["auditRefs"]
+            if ref["weight"]
+            and (result["audits"][ref["id"]]["score"] or 0) < 1
+            and result["audits"][ref["id"]]["scoreDisplayMode"] in ("binary", "numeric")
+        }
+    )
     for key in METRICS:
         value = result["audits"][key]["numericValue"]
         measured[key] = value if key == "cumulative-layout-shift" else value / 1000
@@ -148,7 +160,11 @@ def lighthouse_figures(site: Path, runs: int = 1) -> tuple[list[Figure], list[st
                 metrics = ", ".join(
                     f"{short} {value:.3g}{'' if short == 'CLS' else ' s'}" for short, value in medians.items()
                 )
-                notes.append(f"Lighthouse {LIGHTHOUSE_VERSION}, {form_factor}, {page}: {metrics}")
+                failed = sorted({audit_id for r in results for audit_id in r["failed"]})
+                notes.append(
+                    f"Lighthouse {LIGHTHOUSE_VERSION}, {form_factor}, {page}: {metrics}; failed audits "
+                    f"outside Performance: {', '.join(failed) or 'none'}"
+                )
     return figures, notes
 
 
