@@ -22,6 +22,7 @@ class Figure:
     limit: float | None = None  # the goal, an upper bound in `unit` (None: no goal, a figure only)
     goal: str = ""  # the goal in words, as the issue gives it
     note: str = ""  # e.g. notebooks executed, peak memory, why a goal is missed
+    higher_is_better: bool = False  # `limit` is a lower bound (a score)
 
     @property
     def median(self) -> float | None:
@@ -31,7 +32,7 @@ class Figure:
     def met(self) -> bool | None:
         if self.limit is None or self.median is None:
             return None
-        return self.median <= self.limit
+        return self.median >= self.limit if self.higher_is_better else self.median <= self.limit
 
     def verdict(self) -> str:
         return {None: "", True: "met", False: "MISSED"}[self.met]
@@ -39,7 +40,7 @@ class Figure:
     def shown(self) -> str:
         if self.median is None:
             return "not measured"
-        digits = 0 if self.unit in {"rows", "KB"} else 2 if self.median < 10 else 1
+        digits = 0 if self.unit in {"rows", "KB", "points"} else 2 if self.median < 10 else 1
         return f"{self.median:.{digits}f} {self.unit}"
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import psutil
 
-from benchmarks import report, scale, throttled_pages
+from benchmarks import lighthouse, report, scale, throttled_pages
 from benchmarks.report import Figure
 from startup_capitalism.paths import ROOT
 
@@ -261,6 +261,10 @@ def book_figures(runs: int, with_test: bool) -> tuple[list[Figure], list[str]]:
         site, throttled_pages.chapter_pages(site, FIRST_CHAPTER), runs, "real book", "real"
     )
     figures += pages
+    say(f"the evidence explorer on a throttled link, then Lighthouse on three pages, {runs} runs each")
+    seen, seen_notes = lighthouse.figures(site, runs)
+    figures += seen
+    notes += seen_notes
     if with_test:
         say("every test (pytest, as `make test` runs it after lint and validation), 1 run, about 6 minutes")
         test = Run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
@@ -431,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.part in ("all", "book"):
         new, new_notes = book_figures(arguments.runs, not arguments.skip_test)
         figures.update({f.key: f for f in new})
-        notes = [n for n in notes if not n.startswith("real book")] + new_notes
+        notes = [n for n in notes if not n.startswith(("real book", "Lighthouse"))] + new_notes
     if arguments.part in ("all", "scale"):
         new, new_notes = scale_figures(page_runs=1, only=arguments.case)
         figures.update({f.key: f for f in new})

@@ -29,9 +29,8 @@ ALL_CHARTS_DRAWN = """() => {
 }"""
 
 
-def load_once(browser, url: str, *, mbit: float, latency_ms: float, timeout_ms: int = 180_000) -> dict:
-    context = browser.new_context()
-    page = context.new_page()
+def throttle(context, page, *, mbit: float, latency_ms: float):
+    """The page's link throttled and its cache disabled (CDP); returns the CDP session."""
     session = context.new_cdp_session(page)
     session.send("Network.enable")
     session.send("Network.setCacheDisabled", {"cacheDisabled": True})
@@ -45,6 +44,13 @@ def load_once(browser, url: str, *, mbit: float, latency_ms: float, timeout_ms: 
             "uploadThroughput": throughput,
         },
     )
+    return session
+
+
+def load_once(browser, url: str, *, mbit: float, latency_ms: float, timeout_ms: int = 180_000) -> dict:
+    context = browser.new_context()
+    page = context.new_page()
+    session = throttle(context, page, mbit=mbit, latency_ms=latency_ms)
     transferred: dict[str, float] = {}
     session.on(
         "Network.loadingFinished",

@@ -17,6 +17,8 @@ import math
 import altair as alt
 import vl_convert
 
+from .explorer import row_link
+
 RENDERER_NAME = "startup_capitalism"
 VEGALITE_VERSION = "v" + ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 # Charts are 490 to 720 px wide and are printed at the PDF's text width (about 6.3 in): scale 4
@@ -40,6 +42,7 @@ _HTML_TEMPLATE = (
 # the chart's own title and subtitle are HTML above it on screen, so they wrap on a phone
 _HEADING_TEMPLATE = '<p class="startup-chart-title">{title}</p>\n'
 _SUBTITLE_TEMPLATE = '<p class="startup-chart-subtitle">{subtitle}</p>\n'
+EVIDENCE_ID_FIELD = "id"  # the evidence row's id in a chart's data (charts.EVIDENCE_TOOLTIP)
 # channels that place or style marks without carrying a value a reader needs in the table
 _LAYOUT_CHANNELS = {"xOffset", "yOffset", "opacity", "size", "strokeDash", "shape"}
 
@@ -136,7 +139,7 @@ def data_table_html(spec: dict) -> str:
         for heading in headings.values()
     )
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(row.get(field)))}</td>" for field in headings) + "</tr>"
+        "<tr>" + "".join(f"<td>{_cell_html(field, row.get(field))}</td>" for field in headings) + "</tr>"
         for row in rows
     )
     return (
@@ -144,6 +147,12 @@ def data_table_html(spec: dict) -> str:
         f'<div class="startup-chart-data-scroll"><table><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div></details>\n"
     )
+
+
+def _cell_html(field: str, value) -> str:
+    """A cell of the data table: an evidence row's id links to its row in the evidence explorer."""
+    text = _cell(value)
+    return row_link(text) if field == EVIDENCE_ID_FIELD and text else html.escape(text)
 
 
 def _cell(value) -> str:

@@ -12,6 +12,7 @@ from myst_nb import glue
 from . import fmt
 
 TABLE_MIME = "application/vnd.startup-capitalism.table+json"
+ROW_COLUMN = "Row"  # an evidence table's column of row ids, linked to the evidence explorer on the site
 
 
 class GluedTable:
@@ -32,7 +33,12 @@ class GluedTable:
         ]
         return {
             "text/plain": self.frame.to_string(index=False),
-            TABLE_MIME: {"columns": columns, "rows": rows, "widths": widths},
+            TABLE_MIME: {
+                "columns": columns,
+                "rows": rows,
+                "widths": widths,
+                "row_ids": columns.index(ROW_COLUMN) if ROW_COLUMN in columns else None,
+            },
         }
 
 
@@ -60,5 +66,5 @@ def evidence_table(frame: pd.DataFrame, *, with_quantity: bool = False) -> pd.Da
     # keep the text's wording)
     table["Actor"] = ordered["actor_names"].astype("string").fillna("—")
     table["Citation"] = ordered["citation"].astype("string").fillna("—")
-    table["Row"] = ordered["id"].astype("string")
+    table[ROW_COLUMN] = ordered["id"].astype("string")
     return table.reset_index(drop=True)

@@ -115,7 +115,25 @@ class FillGluedTables(SphinxPostTransform):
                 )
                 pending.parent.remove(pending)
                 continue
-            pending.replace_self(table_body(table_data["columns"], table_data["rows"], table_data["widths"]))
+            group = table_body(table_data["columns"], table_data["rows"], table_data["widths"])
+            if table_data.get("row_ids") is not None and self.app.builder.format == "html":
+                self._link_row_ids(group, table_data["row_ids"])
+            pending.replace_self(group)
+
+    def _link_row_ids(self, group: nodes.tgroup, column: int) -> None:
+        """Each evidence row id links to its row in the evidence explorer (HTML only)."""
+        from ..explorer import PAGE, ROW_ANCHOR
+
+        if PAGE not in self.env.found_docs:
+            return
+        to_explorer = self.app.builder.get_relative_uri(self.env.docname, PAGE)
+        for row in group.next_node(nodes.tbody).children:
+            paragraph = row[column][0]
+            text = paragraph.astext()
+            paragraph.clear()
+            paragraph += nodes.reference(
+                text, text, refuri=f"{to_explorer}#{ROW_ANCHOR}{text}", internal=True
+            )
 
 
 def setup(app) -> None:

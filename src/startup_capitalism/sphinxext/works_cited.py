@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from functools import lru_cache
 from pathlib import Path
 
@@ -287,7 +286,7 @@ def _fill_works_cited(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
 
 
 class EvidenceExplorerDirective(SphinxDirective):
-    """Every evidence row in one DataTables table (HTML), made from the data at build time."""
+    """Every evidence row as a card in the page (HTML), made from the data at build time."""
 
     def run(self) -> list[nodes.Node]:
         from .. import explorer
@@ -300,12 +299,7 @@ class EvidenceExplorerDirective(SphinxDirective):
         if rows is None:  # reported by `make validate` with file and line; say so here
             note = "The table is not shown: data/evidence.csv does not validate (run make validate)."
             return [nodes.paragraph(note, note, classes=["evidence-missing"])]
-        to_root = "../" * self.env.docname.count("/")
-        html = explorer.explorer_html(
-            explorer.explorer_frame(rows, site_root=to_root),
-            caption=f"All {len(rows)} evidence rows",
-            bundle_url=f"{to_root}_static/{explorer.bundle_files()[0].name}",
-        )
+        html = explorer.explorer_html(rows, site_root="../" * self.env.docname.count("/"))
         return [nodes.raw("", html, format="html")]
 
 
@@ -365,16 +359,10 @@ class LinkCitations(SphinxPostTransform):
 
 
 def _add_static(app: Sphinx) -> None:
-    """The edition's stylesheet and script, and itables' DataTables bundle, served by the site."""
+    """The edition's stylesheets and scripts, served by the site."""
     if app.builder.format != "html":
         return
-    from .. import explorer
-
-    bundle_dir = Path(app.outdir).parent / ".itables_static"
-    bundle_dir.mkdir(parents=True, exist_ok=True)
-    for path in explorer.bundle_files():
-        shutil.copyfile(path, bundle_dir / path.name)
-    app.config.html_static_path += [str(STATIC), str(bundle_dir)]
+    app.config.html_static_path += [str(STATIC)]
     app.add_css_file("startup-citations.css")
 
 
@@ -396,8 +384,14 @@ def _rebuild_when_static_changes(app: Sphinx, env, added, changed, removed) -> l
 
 
 def _explorer_script(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    from .. import explorer
+
     if pagename == EXPLORER:
-        app.add_js_file("startup-explorer.js")
+        app.add_css_file("startup-explorer.css")
+        app.add_js_file("startup-explorer.js", loading_method="defer")
+    # row links in a chart's "Data behind this chart" are written from the site's root
+    if explorer.ROW_HREF_FROM_ROOT in context.get("body", ""):
+        context["body"] = explorer.relative_row_links(context["body"], "../" * pagename.count("/"))
 
 
 def setup(app: Sphinx) -> dict:
