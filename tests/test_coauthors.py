@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import shutil
 import subprocess
@@ -176,15 +177,16 @@ def make(copy: Path, *arguments: str) -> subprocess.CompletedProcess:
 def quoted_passages(copy: Path) -> list[str]:
     """Every passage an evidence row or a score quotes: an edit must leave them whole."""
     passages = []
-    for name in ("evidence.csv", "scores.csv"):
+    for name in ("evidence.csv", "scores.csv", "uncoded-quantities.csv"):
         with (copy / "data" / name).open(encoding="utf-8", newline="") as table:
-            passages += [row["quote"] for row in csv.DictReader(table)]
+            passages += [row.get("quote") or row["passage"] for row in csv.DictReader(table)]
     return passages
 
 
 def plain_free_sentences(copy: Path, page: Path) -> list[str]:
-    """Sentences of a page that no row quotes any part of and that cite nothing, written plainly
-    in the page's source (no markup inside) and followed by another sentence of their paragraph."""
+    """Sentences of a page that no row quotes any part of (nor a listed quantity's passage), that
+    cite nothing, written plainly in the page's source (no markup inside) and followed by another
+    sentence of their paragraph."""
     source = page.read_text(encoding="utf-8")
     passages = quoted_passages(copy)
     found = []
@@ -360,6 +362,22 @@ def new_rows(copy: Path, japan_section: str, number: int) -> tuple[list[dict], l
     return rows, actors, scores
 
 
+def delete_listed_quantities_now_recorded(uncoded: Path, rows: list[dict]) -> None:
+    """What a co-author does after recording a quantity the import listed as not yet coded: delete
+    its line from the uncoded list (`make validate` asks for it, naming the line)."""
+    recorded = {
+        (row["chapter"], row["section"], quantity.text)
+        for row in rows
+        if row.get("value")
+        for quantity in evidence_rules.quantities(row["quote"])
+        if any(math.isclose(value, float(row["value"])) for value in quantity.values)
+    }
+    lines = uncoded.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if tuple(next(csv.reader([line]))[:3]) not in recorded]
+    assert len(kept) < len(lines), "the import listed none of the quantities the new rows record"
+    uncoded.write_text("".join(kept), encoding="utf-8")
+
+
 def recipe_block(marker: str) -> str:
     """The first ````markdown block of CONTRIBUTING.md containing `marker`, unindented."""
     text = CONTRIBUTING.read_text(encoding="utf-8")
@@ -395,6 +413,7 @@ def trial(tmp_path_factory):
     append_rows(copy / "data" / "evidence.csv", rows)
     append_rows(copy / "data" / "actors.csv", actors)
     append_rows(copy / "data" / "scores.csv", scores)
+    delete_listed_quantities_now_recorded(copy / "data" / "uncoded-quantities.csv", rows)
     with (copy / "data" / "units.csv").open("a", encoding="utf-8") as units:
         units.write("crowns,currency\n")  # a new currency, as CONTRIBUTING says
 

@@ -28,6 +28,8 @@ other error leaves the repository as it was.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import shutil
@@ -37,7 +39,7 @@ from pathlib import Path
 
 import yaml
 
-from startup_capitalism import paths, registry
+from startup_capitalism import evidence_rules, paths, prose, registry
 from startup_capitalism.chapters import BACK_MATTER_PAGES, OPENING_PAGE, Chapter, ChapterError, all_chapters
 from startup_capitalism.manuscript import (
     OPENING_SECTION,
@@ -54,6 +56,14 @@ from startup_capitalism.manuscript import (
 from startup_capitalism.paths import ROOT
 
 MANUSCRIPTS = Path("sources") / "manuscript"
+# every quantity of a new chapter is listed as not yet coded, so that the chapter validates at once
+# (`make validate` requires each quantity recorded by a row or listed with a reason); a co-author
+# who records one in a row deletes its line, as `make validate` then asks
+NOT_YET_CODED = (
+    "not yet coded: listed by the chapter's import; record it in an evidence row (and delete this "
+    "line) or give the reason it stays uncoded"
+)
+PASSAGE_AROUND = 30  # characters of the paragraph either side of a listed quantity
 FOOTNOTE_DEFINITION = (
     "[^{n}]: Note {n} of the chapter. Its text is in the print edition; the manuscript this "
     "edition is made from gives only the marker, so the note is not reproduced here."
@@ -284,6 +294,25 @@ def is_the_copy(manuscript_path: Path, chapter: Chapter, root: Path) -> bool:
     return copy.exists() and copy.resolve() == manuscript_path.resolve()
 
 
+def uncoded_lines(chapter: Chapter, pages_dir: Path, root: Path) -> str:
+    """CSV lines listing each quantity of the new chapter's pages as not yet coded, each with a
+    verbatim passage of its paragraph (the validator's reading of the page) that holds it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for page in sorted(pages_dir.glob("*.md")):
+        if page.stem in BACK_MATTER_PAGES:
+            continue
+        section = OPENING_SECTION if page.name == OPENING_PAGE else page.stem
+        for paragraph in prose.read_page(page, root).paragraphs:
+            text = paragraph.text
+            for quantity in evidence_rules.quantities(text):
+                start = text.rfind(" ", 0, max(0, quantity.start - PASSAGE_AROUND)) + 1
+                end = text.find(" ", quantity.end + PASSAGE_AROUND)
+                passage = text[start : end if end >= 0 else len(text)]
+                writer.writerow([chapter.number, section, quantity.text, passage, NOT_YET_CODED])
+    return buffer.getvalue()
+
+
 def stage(manuscript: Manuscript, root: Path, staging: Path) -> dict[Path, Path]:
     """Write every new and changed file under `staging`; return {staged path: final path}."""
     chapter = declaration(manuscript)
@@ -315,6 +344,10 @@ def stage(manuscript: Manuscript, root: Path, staging: Path) -> dict[Path, Path]
     (staging / registry.PDF_TOC).write_text(
         registry.dump_toc(registry.pdf_toc_with(pdf, chapter, sections), pdf_header), encoding="utf-8"
     )
+    uncoded = root / paths.DATA_DIR.name / paths.UNCODED_CSV.name
+    (staging / uncoded.name).write_text(
+        uncoded.read_text(encoding="utf-8") + uncoded_lines(chapter, pages_dir, root), encoding="utf-8"
+    )
     datapackage = root / paths.DATA_DIR.name / paths.DATAPACKAGE.name
     package = registry.datapackage_with(
         json.loads(datapackage.read_text(encoding="utf-8")),
@@ -329,6 +362,7 @@ def stage(manuscript: Manuscript, root: Path, staging: Path) -> dict[Path, Path]
         staging / registry.SITE_TOC: root / registry.SITE_TOC,
         staging / registry.PDF_TOC: root / registry.PDF_TOC,
         staging / "datapackage.json": datapackage,
+        staging / uncoded.name: uncoded,
     }
     return {staged: final for staged, final in moves.items() if staged.exists()}
 
