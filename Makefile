@@ -17,7 +17,7 @@ TEX_PACKAGES    := texlive-latex-recommended texlive-latex-extra texlive-fonts-r
                    texlive-xetex latexmk fonts-freefont-otf tex-gyre texlive-plain-generic
 BROWSER_PACKAGES := chromium poppler-utils
 
-.PHONY: book html test validate preview serve reproduce reexecute bench benchmark clean deps system-deps \
+.PHONY: book html test validate preview serve reproduce reexecute lab bench benchmark clean deps system-deps \
         lock lock-check lint chapter
 
 # --- setup ---------------------------------------------------------------------------------
@@ -83,9 +83,18 @@ test: lock-check deps lint validate system-deps
 reproduce: book
 	@$(BIN)/python tools/checksums.py reproduce
 
-# every notebook re-executed in a fresh kernel and compared with the build's outputs (nbval)
-reexecute: lock-check deps validate system-deps
-	@$(BIN)/python tools/reproduce.py
+# every notebook re-executed in a fresh kernel from the commit's data, and every glued output
+# compared value by value with what the published site shows (`SITE=` another site's folder or
+# an edition archive); the site is read as it is, never rebuilt first
+reexecute: lock-check deps validate
+	@$(BIN)/python tools/reproduce.py --site "$(SITE)"
+
+# JupyterLab on 127.0.0.1 with the repository's Jupyter config (jupyter-config/): every MyST
+# notebook opens as a notebook (jupytext), run by the .venv's kernel
+LAB_PORT ?= 8888
+lab: lock-check deps
+	@JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser --ServerApp.root_dir="$(CURDIR)"
 
 # ruff (lint and format) over the code and the notebooks' code, actionlint over the workflows
 lint: lock-check deps
