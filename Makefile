@@ -94,7 +94,8 @@ reexecute: lock-check deps validate
 LAB_PORT ?= 8888
 lab: lock-check deps
 	@JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
-	  $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser --ServerApp.root_dir="$(CURDIR)"
+	  $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser --ServerApp.root_dir="$(CURDIR)" \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # ruff (lint and format) over the code and the notebooks' code, actionlint over the workflows
 lint: lock-check deps

@@ -21,7 +21,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from jupyter_cache import get_cache
-from jupyter_cache.base import NbBundleIn
+from jupyter_cache.base import CacheBundleIn
 
 from conftest import ROOT, chapter_docnames
 
@@ -56,6 +56,7 @@ NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 def _load(name: str, path: Path):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -112,7 +113,7 @@ def test_a_changed_output_fails_naming_the_cell_and_an_unchanged_one_passes(tmp_
             cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"{published}\n")]
             cache_folder = tmp_path / f"cache-{published}"
             get_cache(cache_folder).cache_notebook_bundle(
-                NbBundleIn(reference, uri=str(probe)), check_validity=False, overwrite=True
+                CacheBundleIn(reference, uri=str(probe)), check_validity=False, overwrite=True
             )
             results[published] = _pytest(
                 str(probe.relative_to(ROOT)), env={"NBVAL_REFERENCE_CACHE": str(cache_folder)}
@@ -283,6 +284,7 @@ def test_jupyterlab_with_the_repository_config_opens_a_myst_notebook_as_a_notebo
         "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
     }
+    log = tmp_path / "lab.log"
     lab = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("jupyter")),
@@ -293,12 +295,12 @@ def test_jupyterlab_with_the_repository_config_opens_a_myst_notebook_as_a_notebo
             "--IdentityProvider.token=",
             "--ServerApp.password=",
             f"--ServerApp.root_dir={ROOT}",
+            "--allow-root",  # this test may run in a container as root
         ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=log.open("w"),
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -307,7 +309,7 @@ def test_jupyterlab_with_the_repository_config_opens_a_myst_notebook_as_a_notebo
                 _get(f"{base}/api/status")
                 break
             except OSError:
-                assert lab.poll() is None, lab.stderr.read()
+                assert lab.poll() is None, log.read_text()
                 time.sleep(0.2)
         opened = json.loads(_get(f"{base}/api/contents/{notebook}?type=notebook&content=1"))
         settings = json.loads(_get(f"{base}/lab/api/settings/@jupyterlab/docmanager-extension:plugin"))
@@ -319,7 +321,8 @@ def test_jupyterlab_with_the_repository_config_opens_a_myst_notebook_as_a_notebo
     sources = [cell["source"] for cell in opened["content"]["cells"] if cell["cell_type"] == "code"]
     expected = [cell.source for cell in jupytext.read(NOTEBOOKS[0]).cells if cell.cell_type == "code"]
     assert sources == expected
-    viewers = settings["settings"]["defaultViewers"]
+    # the repository's override becomes the setting's default (a user's own choice would still win)
+    viewers = settings["schema"]["properties"]["defaultViewers"]["default"]
     assert viewers.get("markdown") == "Jupytext Notebook" and viewers.get("myst") == "Jupytext Notebook"
     assert "jupyterlab-jupytext" in page  # the extension that provides the "Jupytext Notebook" viewer
 
