@@ -195,15 +195,25 @@ class Difference:
     reexecuted: object
 
     def __str__(self) -> str:
-        return (
-            f"{self.page}: {self.where}, {self.row}, {self.column}: published {_show(self.published)}, "
-            f"re-executed {_show(self.reexecuted)}"
-        )
+        old, new = _shown_pair(self.published, self.reexecuted)
+        return f"{self.page}: {self.where}, {self.row}, {self.column}: published {old}, re-executed {new}"
 
 
-def _show(value) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
+def _shown_pair(old, new) -> tuple[str, str]:
+    """Both values as text; a long one cut to a window around where the two first differ."""
+    old, new = (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in (old, new))
+    if max(len(old), len(new)) <= VALUE_WIDTH:
+        return old, new
+    same = next(
+        (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new))
+    )
+    start = max(0, same - VALUE_WIDTH // 4)
+
+    def window(text: str) -> str:
+        cut = text[start : start + VALUE_WIDTH // 2]
+        return ("…" if start else "") + cut + ("…" if start + VALUE_WIDTH // 2 < len(text) else "")
+
+    return window(old), window(new)
 
 
 def _keyed(rows: list, id_of) -> dict[str, object]:
