@@ -18,7 +18,7 @@ from unittest import mock
 import jupytext
 from nbval.plugin import IPyNbFile
 
-from startup_capitalism.sphinxext.execution_cache import execution_cache_folder
+from startup_capitalism.sphinxext.execution_cache import build_reference_outputs
 
 
 def is_myst_notebook(path: Path) -> bool:
@@ -31,18 +31,13 @@ def is_myst_notebook(path: Path) -> bool:
 
 def reference_outputs(notebook, path: Path):
     """The notebook as the build executed it (outputs, execution counts), from the execution cache."""
-    from jupyter_cache import get_cache
-
-    folder = Path(os.environ.get("NBVAL_REFERENCE_CACHE") or execution_cache_folder())
+    folder = os.environ.get("NBVAL_REFERENCE_CACHE")
     try:
-        _, merged = get_cache(folder).merge_match_into_notebook(notebook)
-    except KeyError:
+        return build_reference_outputs(notebook, Path(folder) if folder else None)
+    except RuntimeError as error:
         raise RuntimeError(
-            f"{path}: the build's execution cache ({folder}) holds no outputs for this notebook with "
-            "the current data and code, so there is nothing to compare with: run `make book` (or the "
-            "whole `make test`, which builds the book before it runs the notebooks)"
+            f"{path}: {error}; `make test` builds the book before it runs the notebooks"
         ) from None
-    return merged
 
 
 class MystNotebookFile(IPyNbFile):

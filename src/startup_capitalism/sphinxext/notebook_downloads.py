@@ -16,6 +16,8 @@ import nbformat
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from .execution_cache import build_reference_outputs
+
 LOGGER = logging.getLogger(__name__)
 # what a cell keeps: its tags (hide-input, ...); execution timestamps would differ between builds
 KEPT_CELL_METADATA = ("tags",)
@@ -24,10 +26,7 @@ KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info")
 
 def executed_notebook(source: Path, cache_folder: str):
     """The notebook read from its MyST source, with the outputs the build's cache holds for it."""
-    from jupyter_cache import get_cache
-
-    notebook = jupytext.read(source)
-    _, merged = get_cache(cache_folder).merge_match_into_notebook(notebook)
+    merged = build_reference_outputs(jupytext.read(source), Path(cache_folder))
     merged.metadata = {k: v for k, v in merged.metadata.items() if k in KEPT_NOTEBOOK_METADATA}
     for number, cell in enumerate(merged.cells):
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEPT_CELL_METADATA}
@@ -41,7 +40,7 @@ def _offer_ipynb(app: Sphinx, pagename: str, templatename: str, context: dict, d
     source = Path(app.env.doc2path(pagename))
     try:
         notebook = executed_notebook(source, app.config.nb_execution_cache_path)
-    except KeyError:
+    except RuntimeError:
         LOGGER.warning(
             "no executed outputs of %s in the execution cache: no .ipynb download [startup.ipynb]",
             source.name,
