@@ -100,33 +100,33 @@ def test_a_failing_cell_is_reported_with_its_notebook_and_cell():
 
 
 def test_a_changed_output_fails_naming_the_cell_and_an_unchanged_one_passes(tmp_path):
-    """nbval (strict, as pyproject's addopts run it) against a reference in an execution cache: the
+    """nbval (strict, as pyproject's addopts run it) against references in an execution cache: the
     published output 41 where the notebook now prints 42 fails cell 1; the output 42 passes."""
-    probe = _probe("changed.md", "print(value)")
+    probes = {
+        "41": _probe("changed.md", "print(value)"),
+        "42": _probe("unchanged.md", "print(value)  # same"),
+    }
+    cache = get_cache(tmp_path / "cache")
     try:
-        results = {}
-        for published in ("41", "42"):
+        for published, probe in probes.items():
             reference = jupytext.read(probe)
             cells = [cell for cell in reference.cells if cell.cell_type == "code"]
             for count, cell in enumerate(cells, start=1):
                 cell.execution_count = count
             cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"{published}\n")]
-            cache_folder = tmp_path / f"cache-{published}"
-            get_cache(cache_folder).cache_notebook_bundle(
-                CacheBundleIn(reference, uri=str(probe)), check_validity=False, overwrite=True
-            )
-            results[published] = _pytest(
-                str(probe.relative_to(ROOT)), env={"NBVAL_REFERENCE_CACHE": str(cache_folder)}
-            )
+            cache.cache_notebook_bundle(CacheBundleIn(reference, uri=str(probe)), check_validity=False)
+        code, output = _pytest(
+            *(str(probe.relative_to(ROOT)) for probe in probes.values()),
+            env={"NBVAL_REFERENCE_CACHE": str(tmp_path / "cache")},
+        )
     finally:
-        probe.unlink()
-    code, output = results["41"]
+        for probe in probes.values():
+            probe.unlink()
     assert code == 1, output
-    assert "1 failed, 1 passed" in output
-    assert "_build/nbval-probe/changed.md::Cell 1" in output and "Cell outputs differ" in output
+    assert "1 failed, 3 passed" in output
+    assert "FAILED _build/nbval-probe/changed.md::Cell 1" in output and "Cell outputs differ" in output
     assert "41" in output and "42" in output
-    code, output = results["42"]
-    assert code == 0 and "2 passed" in output, output
+    assert "unchanged.md::Cell 1" not in output.split("short test summary")[-1]
 
 
 def test_every_notebook_is_collected_from_markdown():
