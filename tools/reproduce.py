@@ -38,6 +38,7 @@ from myst_nb.ext.glue import extract_glue_data_cell
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 from startup_capitalism.rendering import chart_rows
 from startup_capitalism.tables import TABLE_MIME
@@ -166,9 +167,13 @@ def execute(notebook: Path) -> tuple[dict[str, dict], float]:
     """Run a notebook in a fresh kernel, in its own folder; its glued outputs by key, and seconds."""
     started = time.monotonic()
     nb = jupytext.read(notebook)
-    NotebookClient(
+    client = NotebookClient(
         nb, timeout=TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(notebook.parent)}}
-    ).execute()
+    )
+    try:
+        client.execute()
+    except CellExecutionError as error:  # named by its notebook: the pool's traceback would not say
+        raise RuntimeError(f"reexecute: {notebook.relative_to(ROOT)} failed to execute:\n{error}") from None
     glued = {}
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -423,7 +428,11 @@ def main(argv: list[str] | None = None) -> int:
         pastes = book_pastes(ROOT)
         print(f"==> [2/3] executing {len(chosen)} notebook(s), each in a fresh kernel", flush=True)
         started = time.monotonic()
-        executed = execute_all(chosen)
+        try:
+            executed = execute_all(chosen)
+        except RuntimeError as error:
+            print(error, file=sys.stderr)
+            return 1
         tallies = {path: Tally(seconds=executed[path][1]) for path in chosen}
         print(
             f"==> [3/3] comparing with the published pages (executed in {time.monotonic() - started:.0f} s)"
