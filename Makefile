@@ -19,7 +19,7 @@ BROWSER_PACKAGES := chromium poppler-utils
 # the EPUB's validator (Java), run by tests/test_epub.py
 EPUB_PACKAGES   := epubcheck
 
-.PHONY: book html epub test validate preview serve reproduce reexecute bench benchmark clean deps system-deps \
+.PHONY: book html epub test validate preview serve reproduce reexecute lab bench benchmark clean deps system-deps \
         lock lock-check lint lint-check chapter
 
 # --- setup ---------------------------------------------------------------------------------
@@ -89,9 +89,19 @@ test: lock-check deps lint-check validate system-deps
 reproduce: book
 	@$(BIN)/python tools/checksums.py reproduce
 
-# every notebook re-executed in a fresh kernel and compared with the build's outputs (nbval)
-reexecute: lock-check deps validate system-deps
-	@$(BIN)/python tools/reproduce.py
+# every notebook re-executed in a fresh kernel from the commit's data, and every glued output
+# compared value by value with what the published site shows (`SITE=` another site's folder or
+# an edition archive); the site is read as it is, never rebuilt first
+reexecute: lock-check deps validate
+	@$(BIN)/python tools/reproduce.py --site "$(SITE)"
+
+# JupyterLab on 127.0.0.1 with the repository's Jupyter config (jupyter-config/): every MyST
+# notebook opens as a notebook (jupytext), run by the .venv's kernel
+LAB_PORT ?= 8888
+lab: lock-check deps
+	@JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser --ServerApp.root_dir="$(CURDIR)" \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # ruff (lint and format) over the code and the notebooks' code, actionlint over the workflows:
 # `make lint` fixes what ruff can (format, safe fixes) and reports the rest at FILE:LINE;

@@ -1,10 +1,12 @@
 """Let nbval test the MyST notebooks themselves, read through jupytext (no .ipynb copies on disk).
 
-With `--nbval-lax` (what `make test` uses) every notebook under notebooks/ is executed in a fresh
-kernel and a failing cell fails the run, named by notebook and cell. With `--nbval` and
-`NBVAL_REFERENCE=build` (what `make reproduce` uses) each notebook is first given the outputs the
-published build stored in its execution cache, and nbval compares every output it re-computes
-against them.
+`make test` runs nbval strictly (`--nbval`, pyproject's addopts): before a notebook's first cell
+runs, each code cell is given the outputs and execution count the published build stored for it
+(the build's execution cache, keyed on the current data and package), so nbval re-executes the
+notebook in a fresh kernel and compares every output with what the build published; a changed
+output fails, named by notebook and cell. The sanitizers are in tests/nbval-sanitize.cfg.
+`NBVAL_REFERENCE_CACHE` names another jupyter-cache folder to take the reference from.
+With `--nbval-lax` nothing is compared: a notebook only has to run without error.
 """
 
 from __future__ import annotations
@@ -27,16 +29,37 @@ def is_myst_notebook(path: Path) -> bool:
     return head.startswith("---") and "format_name: myst" in head and "kernelspec" in head
 
 
+def reference_outputs(notebook, path: Path):
+    """The notebook as the build executed it (outputs, execution counts), from the execution cache."""
+    folder = os.environ.get("NBVAL_REFERENCE_CACHE")
+    try:
+        return build_reference_outputs(notebook, Path(folder) if folder else None)
+    except RuntimeError as error:
+        raise RuntimeError(
+            f"{path}: {error}; `make test` builds the book before it runs the notebooks"
+        ) from None
+
+
 class MystNotebookFile(IPyNbFile):
     """nbval's notebook collector, reading a MyST markdown notebook with jupytext."""
 
     def collect(self):
-        notebook = jupytext.read(self.path)
-        if os.environ.get("NBVAL_REFERENCE") == "build":
-            notebook = build_reference_outputs(notebook)
-        # IPyNbFile.collect reads the file with nbformat; hand it the notebook made above instead
-        with mock.patch("nbval.plugin.nbformat.read", return_value=notebook):
-            yield from super().collect()
+        self.notebook = jupytext.read(self.path)
+        # IPyNbFile.collect reads the file with nbformat; hand it the notebook read above instead
+        with mock.patch("nbval.plugin.nbformat.read", return_value=self.notebook):
+            self.cell_items = list(super().collect())
+        yield from self.cell_items
+
+    def setup(self):
+        # the reference is read when the notebook's first cell is about to run, not at collection,
+        # so that `make test` can build the book (tests/ run first) before it is needed
+        if self.compare_outputs:
+            built = reference_outputs(self.notebook, self.path)
+            code_cells = [cell for cell in built.cells if cell.cell_type == "code"]
+            for item, reference in zip(self.cell_items, code_cells, strict=True):
+                item.cell.outputs = reference.outputs
+                item.cell.execution_count = reference.execution_count
+        super().setup()
 
 
 def pytest_collect_file(file_path: Path, parent):

@@ -106,7 +106,7 @@ kernelspec:
 """
 SETUP_CELL = """\
 ```{{code-cell}} ipython3
-:tags: [remove-cell]
+:tags: [hide-input]
 
 from myst_nb import glue
 

@@ -85,6 +85,12 @@ def _parser(extensions: tuple[str, ...]):
     return create_md_parser(MdParserConfig(enable_extensions=set(extensions)), RendererHTML)
 
 
+def tokens(source: str, root: Path = paths.ROOT) -> list:
+    """The markdown-it tokens of a page's source, parsed as the book at `root` parses it: for a
+    reader that needs more than the prose (the directives a page pastes, `tools/reproduce.py`)."""
+    return _parser(book_extensions(root)).parse(source)
+
+
 def _authors_caption(token) -> Block | None:
     """The caption of the authors' figure slot: the first paragraph of the directive's body."""
     if not token.info.strip().startswith(AUTHORS_FIGURE):

@@ -13,6 +13,7 @@
   reproducible archive);
 - `rereads`: pages that paste from a notebook are re-read with it;
 - `execution_cache`: notebook outputs keyed on the data and this package as well;
+- `notebook_downloads`: each notebook page's executed `.ipynb` offered beside its `.md`;
 - `buttons`, `assets`, `orphans`: reviewer buttons, the site's own assets (Vega served from the site,
   chart scripts, icons, metadata), pages the PDF leaves out;
 - `changes`: each chapter's "Changes since the received manuscript" page;
@@ -39,6 +40,7 @@ from . import (
     exhibit,
     glued,
     latex_images,
+    notebook_downloads,
     numbering,
     orphans,
     pdfs,
@@ -62,6 +64,7 @@ MODULES = (
     epub,
     rereads,
     execution_cache,
+    notebook_downloads,
     buttons,
     assets,
     orphans,

@@ -34,12 +34,13 @@ def execution_cache_folder(base: Path = DEFAULT_EXECUTION_CACHE) -> Path:
     return base / f"inputs-{inputs_fingerprint()[:16]}"
 
 
-def build_reference_outputs(notebook):
-    """The notebook with the outputs the last build stored in its execution cache merged in
-    (what `make reproduce` compares a fresh execution with)."""
+def build_reference_outputs(notebook, folder: Path | None = None):
+    """The notebook with the outputs the last build stored in its execution cache (`folder`, by
+    default the current inputs' one) merged in: what nbval compares a fresh execution with, and
+    the executed `.ipynb` the site offers."""
     from jupyter_cache import get_cache
 
-    cache = get_cache(execution_cache_folder())
+    cache = get_cache(folder or execution_cache_folder())
     try:
         _, merged = cache.merge_match_into_notebook(notebook)
     except KeyError as error:
