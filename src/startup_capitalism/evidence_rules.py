@@ -831,7 +831,7 @@ def unaccounted_quantities(
                 for quantity in quantities(paragraph):
                     if _recorded(quantity, paragraph, own_rows):
                         continue
-                    listed = _listed(quantity, paragraph, own_uncoded)
+                    listed = _listed(quantity, paragraph, own_uncoded, used)
                     if listed is not None:
                         used.add(listed)
                         continue
@@ -886,12 +886,17 @@ def _recorded(quantity: Quantity, paragraph: str, rows: list[dict]) -> bool:
     return False
 
 
-def _listed(quantity: Quantity, paragraph: str, uncoded: list[Uncoded]) -> Uncoded | None:
-    for entry in uncoded:
-        if entry.quantity != quantity.text:
-            continue
-        if any(
+def _listed(
+    quantity: Quantity, paragraph: str, uncoded: list[Uncoded], used: set[Uncoded] = frozenset()
+) -> Uncoded | None:
+    """The entry that lists the quantity: one not yet used by another quantity where there is one
+    (two quantities of the same words can stand in one entry's passage, each with an entry)."""
+    listing = [
+        entry
+        for entry in uncoded
+        if entry.quantity == quantity.text
+        and any(
             start <= quantity.start and quantity.end <= end for start, end in _spans(entry.passage, paragraph)
-        ):
-            return entry
-    return None
+        )
+    ]
+    return next((entry for entry in listing if entry not in used), listing[0] if listing else None)
