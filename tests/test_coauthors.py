@@ -29,7 +29,16 @@ from bs4 import BeautifulSoup
 from test_new_chapter import in_copy, scratch_copy
 
 from conftest import ROOT, prose_text
-from startup_capitalism import chapters, evidence, evidence_rules, manuscript, manuscript_changes, registry
+from startup_capitalism import (
+    chapters,
+    evidence,
+    evidence_rules,
+    manuscript,
+    manuscript_changes,
+    registry,
+    uncoded,
+)
+from startup_capitalism.evidence_rules import Context
 
 FIXTURE = ROOT / "tests" / "fixtures" / "chapter-07-fictonia.txt"
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
@@ -363,8 +372,9 @@ def new_rows(copy: Path, japan_section: str, number: int) -> tuple[list[dict], l
 
 
 def delete_listed_quantities_now_recorded(uncoded: Path, rows: list[dict]) -> None:
-    """What a co-author does after recording a quantity the import listed as not yet coded: delete
-    its line from the uncoded list (`make validate` asks for it, naming the line)."""
+    """What a co-author does after recording a quantity the import listed as not yet coded (in an
+    evidence row, or as a Figure score, given here as `uncoded.score_records` gives it): delete its
+    line from the uncoded list (`make validate` asks for it, naming the line)."""
     recorded = {
         (row["chapter"], row["section"], quantity.text)
         for row in rows
@@ -413,7 +423,8 @@ def trial(tmp_path_factory):
     append_rows(copy / "data" / "evidence.csv", rows)
     append_rows(copy / "data" / "actors.csv", actors)
     append_rows(copy / "data" / "scores.csv", scores)
-    delete_listed_quantities_now_recorded(copy / "data" / "uncoded-quantities.csv", rows)
+    score_rows = uncoded.score_records(scores, Context("scores.csv", copy / "chapters"))
+    delete_listed_quantities_now_recorded(copy / "data" / "uncoded-quantities.csv", rows + score_rows)
     with (copy / "data" / "units.csv").open("a", encoding="utf-8") as units:
         units.write("crowns,currency\n")  # a new currency, as CONTRIBUTING says
 
