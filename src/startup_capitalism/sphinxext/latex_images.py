@@ -8,8 +8,6 @@ from binascii import a2b_base64
 from pathlib import Path, PurePosixPath
 
 from docutils import nodes
-from myst_nb.ext.glue.crossref import read_glue_cache
-from myst_nb.ext.glue.utils import PendingGlueReference
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 GLUED_PNG = re.compile(r"[0-9a-f]{64}\.png")
@@ -27,6 +25,10 @@ class WriteGluedImages(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs) -> None:
+        # imported here, not when the extension loads (see glued.py)
+        from myst_nb.ext.glue.crossref import read_glue_cache
+        from myst_nb.ext.glue.utils import PendingGlueReference
+
         cache_folder = self.env.mystnb_config.output_folder
         for pending in self.document.findall(PendingGlueReference):
             glued = read_glue_cache(cache_folder, pending.refdoc).get(pending.key, {})

@@ -19,6 +19,7 @@ import hashlib
 import shutil
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -30,7 +31,9 @@ from .. import bibliography, paths
 from .. import chapters as chapters_module
 from ..citations import Interview, Work, parse_text
 from ..paragraphs import parse_page
-from ..works_cited import WorksIndex, audit, works_index
+
+if TYPE_CHECKING:
+    from ..works_cited import WorksIndex  # imports pandas: loaded when a page needs the index
 
 LOGGER = logging.getLogger(__name__)
 WORKS_CITED = "works-cited"
@@ -119,7 +122,19 @@ def _is_body_paragraph(node: nodes.paragraph) -> bool:
 
 def valid_evidence():
     """The evidence rows, or None when they do not validate: `make validate` and the notebooks
-    report that with file and line; a prose edit alone must not stop these pages."""
+    report that with file and line; a prose edit alone must not stop these pages.
+
+    Loaded once for the works-cited pages and the explorer while the data and the pages the
+    quotes are checked against are unchanged (validating takes seconds; the preview's Sphinx
+    lives on between edits, hence the files' times in the key)."""
+    chapters = chapters_module.all_chapters()
+    data = (paths.EVIDENCE_CSV, paths.ACTORS_CSV, paths.DATAPACKAGE)
+    stamp = _sources_stamp(chapters) + tuple((str(p), p.stat().st_mtime_ns) for p in data if p.exists())
+    return _valid_evidence(stamp)
+
+
+@lru_cache(maxsize=2)
+def _valid_evidence(stamp: tuple):
     from ..evidence import EvidenceError, load_evidence
 
     try:
@@ -131,6 +146,8 @@ def valid_evidence():
 
 @lru_cache(maxsize=4)
 def _index(chapter_numbers: tuple[int, ...], stamp: tuple) -> WorksIndex:
+    from ..works_cited import works_index
+
     chapters = [chapters_module.chapter(n) for n in chapter_numbers]
     return works_index(chapters, valid_evidence())
 
@@ -245,6 +262,8 @@ def _audit_section(findings, bib: bibliography.ReferenceList | None) -> list[nod
 
 
 def _fill_works_cited(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    from ..works_cited import audit
+
     for placeholder in list(doctree.findall(works_cited_list)):
         number = placeholder["chapter"]
         index = index_for(number)
@@ -370,12 +389,20 @@ def _add_static(app: Sphinx) -> None:
     """The edition's stylesheet and script, and itables' DataTables bundle, served by the site."""
     if app.builder.format != "html":
         return
-    from .. import explorer
+    from importlib.metadata import version
 
     bundle_dir = Path(app.outdir).parent / ".itables_static"
-    bundle_dir.mkdir(parents=True, exist_ok=True)
-    for path in explorer.bundle_files():
-        shutil.copyfile(path, bundle_dir / path.name)
+    # the bundle is copied again only for another itables: finding it imports itables and pandas
+    made_by = bundle_dir.parent / ".itables_static.version"
+    itables = f"itables {version('itables')}"
+    if not made_by.is_file() or made_by.read_text(encoding="utf-8") != itables:
+        from .. import explorer
+
+        shutil.rmtree(bundle_dir, ignore_errors=True)
+        bundle_dir.mkdir(parents=True)
+        for path in explorer.bundle_files():
+            shutil.copyfile(path, bundle_dir / path.name)
+        made_by.write_text(itables, encoding="utf-8")
     app.config.html_static_path += [str(STATIC), str(bundle_dir)]
     app.add_css_file("startup-citations.css")
 
