@@ -13,10 +13,12 @@ import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))  # checksums
 from conftest import EXECUTION_CACHE, ROOT, chapter_docnames, copy_of_the_book, prose_text
 
 # the build prints one line per notebook it executes
@@ -29,9 +31,15 @@ def scratch_book(built_book, tmp_path_factory):
     return copy_of_the_book(tmp_path_factory.mktemp("book") / "book")
 
 
-def build(copy, *, expect_ok: bool = True, **variables: str) -> str:
+def in_copy(copy, **variables: str) -> dict[str, str]:
+    """The environment of a command run in the copy: its package, its own `_build`."""
     environment = {**os.environ, "PYTHONPATH": str(copy / "src"), **variables}
-    environment.pop("STARTUP_BUILD_DIR", None)  # the copy builds in its own `_build`
+    environment.pop("STARTUP_BUILD_DIR", None)
+    return environment
+
+
+def build(copy, *, expect_ok: bool = True, **variables: str) -> str:
+    environment = in_copy(copy, **variables)
     result = subprocess.run(
         [sys.executable, str(copy / "tools" / "build_book.py"), "html"],
         cwd=copy,
@@ -261,3 +269,26 @@ def test_edits_each_undone_leave_the_site_a_cold_build_makes(scratch_book):
         name for name in incremental.keys() | cold.keys() if incremental.get(name) != cold.get(name)
     )
     assert not differing, f"the incremental build differs from a cold one in: {differing}"
+
+
+def test_a_plain_jupyter_book_build_leaves_the_published_site_alone(scratch_book):
+    """`jupyter-book build .` would write into `_build/html` in place: it stops in one line that
+    says what to run instead, and the published files are as they were."""
+    import checksums
+
+    build(scratch_book)
+    site = scratch_book / "_build" / "html"
+    before = checksums.sums_of(site)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("jupyter-book")), "build", "."],
+        cwd=scratch_book,
+        env=in_copy(scratch_book),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("_build/html is the published site") and "make html" in last_line, (
+        result.stderr
+    )
+    assert checksums.sums_of(site) == before
