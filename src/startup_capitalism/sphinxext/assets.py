@@ -223,13 +223,13 @@ def _fix_pages_as_they_are_rendered(app: Sphinx) -> None:
     pages touches three files, not the whole site).
 
     The icon stylesheet is written when the build finishes, from the icons of every page. It is
-    removed here first: Sphinx links a stylesheet with `?v=<checksum>` only when the file exists
-    while the page is written, and a cold build has none then. Every build writes its pages
-    without the stylesheet present, so an incremental build's pages are those of a cold build.
+    removed before pages are written (`write-started`): Sphinx links a stylesheet with
+    `?v=<checksum>` only when the file exists while the page is written, and a cold build has none
+    then. Every build writes its pages without the stylesheet present, so an incremental build's
+    pages are those of a cold build.
     """
     if app.builder.format != "html":
         return
-    (Path(app.outdir) / "_static" / ICON_STYLESHEET).unlink(missing_ok=True)
     render = app.builder.templates.render
     app.startup_icons_by_page = {}
 
@@ -240,6 +240,11 @@ def _fix_pages_as_they_are_rendered(app: Sphinx) -> None:
         return page
 
     app.builder.templates.render = render_fixed
+
+
+def _no_icon_stylesheet_while_pages_are_written(app: Sphinx, builder) -> None:
+    if builder.format == "html":
+        (Path(builder.outdir) / "_static" / ICON_STYLESHEET).unlink(missing_ok=True)
 
 
 def _icons_file(app: Sphinx) -> Path:
@@ -258,6 +263,8 @@ def _write_icon_stylesheet(app: Sphinx, exception) -> None:
     generated = _generated_static(app)
     for asset in (*SITE_ASSETS, "vega-offline.js"):
         shutil.copy2(generated / asset, outdir / "_static" / asset)
+    if not app.startup_icons_by_page:
+        return  # no page written: the stylesheet is the last build's, for the same pages
     noted = _icons_file(app)
     by_page = json.loads(noted.read_text(encoding="utf-8")) if noted.is_file() else {}
     by_page = {page: icons for page, icons in by_page.items() if page in app.env.all_docs}
@@ -276,5 +283,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _load_vega_where_charts_are)
     app.connect("html-page-context", _page_metadata)
     app.connect("builder-inited", _fix_pages_as_they_are_rendered)
+    app.connect("write-started", _no_icon_stylesheet_while_pages_are_written)
     app.connect("build-finished", _write_icon_stylesheet)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,8 +13,11 @@ for file, so the published site never depends on the builds before it (`make rep
   but keeps the words (`"On": []`), which a cold build never writes. They are dropped before the
   index is written.
 - stale files: Sphinx never removes a file an earlier build wrote. A page whose document is gone,
-  its source copy, an image or download no document uses any more are removed when the build
-  finishes.
+  its source copy, an image or download no document uses any more are removed when a build that
+  wrote pages finishes (one that wrote none changed nothing).
+- a removed page: Sphinx writes nothing when the only change is a page removed, so the search
+  index, the general index and `objects.inv` would still list it. The front page is read again
+  then, so that the build writes and those are made again without it.
 - the published site (`_build/html`) is written only by `tools/build_book.py`, which builds in a
   work folder and publishes only a good build: a plain `jupyter-book build .` would write into it
   in place, so it stops saying what to run instead.
@@ -22,6 +25,7 @@ for file, so the published site never depends on the builds before it (`make rep
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 from pathlib import Path
@@ -37,6 +41,8 @@ def _refuse_to_write_the_published_site(app: Sphinx) -> None:
     outdir = Path(app.outdir).resolve()
     published = {(folder / PUBLISHED).resolve() for folder in (paths.ROOT / "_build", paths.build_folder())}
     if outdir in published:
+        with contextlib.suppress(OSError):  # the empty folder Sphinx made for its environment
+            Path(app.doctreedir).rmdir()
         relative = outdir.relative_to(paths.ROOT) if outdir.is_relative_to(paths.ROOT) else outdir
         sys.exit(
             f"{relative} is the published site, written only by `make html` or `make book` "
@@ -113,8 +119,13 @@ def _start_noting(app: Sphinx) -> None:
     app.startup_pages_written = set()
 
 
+def _write_when_pages_are_removed(app: Sphinx, env, added, changed, removed) -> list[str]:
+    return [app.config.root_doc] if removed and app.config.root_doc in env.found_docs else []
+
+
 def _remove_stale_files(app: Sphinx, exception) -> None:
-    if exception is not None or app.builder.format != "html":
+    # a build that wrote no page wrote nothing (not even the general index or the search page)
+    if exception is not None or app.builder.format != "html" or not app.startup_pages_written:
         return
     for path in stale_files(Path(app.outdir), app.env, app.startup_pages_written):
         path.unlink()
@@ -126,5 +137,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _start_noting)
     app.connect("html-page-context", _note_written_pages)
     app.connect("html-collect-pages", _search_index_without_emptied_words)
+    app.connect("env-get-outdated", _write_when_pages_are_removed)
     app.connect("build-finished", _remove_stale_files)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
