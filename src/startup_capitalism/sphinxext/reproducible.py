@@ -34,6 +34,7 @@ from sphinx.application import Sphinx
 
 from .. import paths
 
+LAUNCH_PROVIDERS = ("binderhub_url", "jupyterhub_url", "thebe", "colab_url", "jupyterlite_url")
 PUBLISHED = "html"  # the published site's folder in the build folder, as jupyter-book's default
 
 
@@ -83,9 +84,15 @@ def _search_index_without_emptied_words(app: Sphinx) -> list:
     return []
 
 
-def stale_files(outdir: Path, env, pages_written: set[str]) -> list[Path]:
-    """Files in the output that no document of this build makes (outside `_static`)."""
+def stale_files(outdir: Path, env, pages_written: set[str], notebooks_copied: bool) -> list[Path]:
+    """Files in the output that no document of this build makes (outside `_static`).
+
+    A page's source copy is `_sources/<docname><its source's suffix>`; with launch buttons on,
+    the theme also copies a notebook page's `.ipynb` there (`notebooks_copied`)."""
     docs = set(env.all_docs) | pages_written
+    sources = {docname + Path(env.doc2path(docname)).suffix for docname in env.all_docs}
+    if notebooks_copied:
+        sources |= {docname + ".ipynb" for docname in env.all_docs}
     images = {unique for _, unique in env.images.values()}
     downloads = {unique for _, unique in env.dlfiles.values()}
     stale = []
@@ -97,7 +104,7 @@ def stale_files(outdir: Path, env, pages_written: set[str]) -> list[Path]:
             continue
         inner = "/".join(parts[1:])
         if parts[0] == "_sources":
-            kept = inner.rsplit(".", 1)[0] in docs
+            kept = inner in sources
         elif parts[0] == "_images":
             kept = inner in images
         elif parts[0] == "_downloads":
@@ -127,7 +134,10 @@ def _remove_stale_files(app: Sphinx, exception) -> None:
     # a build that wrote no page wrote nothing (not even the general index or the search page)
     if exception is not None or app.builder.format != "html" or not app.startup_pages_written:
         return
-    for path in stale_files(Path(app.outdir), app.env, app.startup_pages_written):
+    launch_buttons = (app.config.html_theme_options or {}).get("launch_buttons") or {}
+    # sphinx-book-theme copies the notebooks when one of its launch providers is set
+    notebooks_copied = any(launch_buttons.get(key) for key in LAUNCH_PROVIDERS)
+    for path in stale_files(Path(app.outdir), app.env, app.startup_pages_written, notebooks_copied):
         path.unlink()
 
 
