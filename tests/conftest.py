@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -14,10 +15,17 @@ from bs4 import BeautifulSoup
 
 from startup_capitalism.chapters import BACK_MATTER_PAGES
 from startup_capitalism.paths import ROOT
+from startup_capitalism.scratch import copy_of_the_files
 
-SITE = ROOT / "_build" / "html"
-PDF_DIR = ROOT / "_build" / "pdf"
+# The suite builds in a folder of its own, never in what `make book` built and published: every
+# build the tests start (tools/build_book.py, tools/reproduce.py, tools/checksums.py) works there.
+# A scratch copy of the book is another tree and keeps its own `_build` (see paths.build_folder).
+BUILD = ROOT / "_build" / "test"
+os.environ["STARTUP_BUILD_DIR"] = str(BUILD)
+SITE = BUILD / "html"
+PDF_DIR = BUILD / "pdf"
 PDF = PDF_DIR / "book.pdf"  # the whole book: every chapter and the appendix
+EXECUTION_CACHE = ".jupyter_cache"
 
 
 @dataclass
@@ -44,7 +52,13 @@ def built_book() -> BuiltBook:
     """`tools/build_book.py book`: strict HTML and PDF, published only if both succeed.
 
     When the build fails, every test that needs it errors with one short line pointing to the
-    cause, which is printed once (each problem with its file and line) in the run's summary."""
+    cause, which is printed once (each problem with its file and line) in the run's summary.
+
+    It builds in the suite's own folder; its first build starts from a copy of the execution
+    cache of `make book` when there is one (only read), so it executes what that did not."""
+    published_cache = ROOT / "_build" / EXECUTION_CACHE
+    if not (BUILD / EXECUTION_CACHE).is_dir() and published_cache.is_dir():
+        shutil.copytree(published_cache, BUILD / EXECUTION_CACHE)
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build_book.py"), "book"],
         cwd=ROOT,
@@ -61,6 +75,16 @@ def built_book() -> BuiltBook:
             pytrace=False,
         )
     return BuiltBook(result.returncode, log, SITE, PDF)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "after_every_build: run after every other test (it checks what their builds left)"
+    )
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=lambda item: item.get_closest_marker("after_every_build") is not None)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -97,12 +121,11 @@ def chapter_docnames() -> list[str]:
 
 
 def copy_of_the_book(destination: Path) -> Path:
-    """A scratch copy of the book with the real build's work folders and execution cache (not its
-    published site and PDFs, the .venv or git), so that a build in it executes only what changed."""
-    ignore = shutil.ignore_patterns(
-        ".venv", ".git", ".pytest_cache", ".hypothesis", "work-pdf", "html", "pdf", "*.egg-info"
-    )
-    shutil.copytree(ROOT, destination, ignore=ignore)
+    """A scratch copy of the book's files (not its builds, the .venv or git) with the execution
+    cache of the suite's build, so that a build in it executes only what changed."""
+    copy_of_the_files(destination, ROOT)
+    if (BUILD / EXECUTION_CACHE).is_dir():
+        shutil.copytree(BUILD / EXECUTION_CACHE, destination / "_build" / EXECUTION_CACHE)
     return destination
 
 

@@ -1,21 +1,25 @@
-"""Builds in a scratch copy of the book: what re-executes, and what a bad edit does.
+"""Builds in a scratch copy of the book: what re-executes, what a bad edit does, and that edits
+undone leave the site a cold build makes.
 
-The copy carries the execution cache and the work folder of the real build, so it starts warm;
-PYTHONPATH points the package (and so every path it resolves) at the copy.
+The copy carries the execution cache of the suite's build, so it starts warm; PYTHONPATH points
+the package (and so every path it resolves) at the copy.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, copy_of_the_book, prose_text
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))  # checksums
+from conftest import EXECUTION_CACHE, ROOT, chapter_docnames, copy_of_the_book, prose_text
 
 # the build prints one line per notebook it executes
 EXECUTED = re.compile(r"^    executing (\S+\.md)$", re.M)
@@ -27,8 +31,15 @@ def scratch_book(built_book, tmp_path_factory):
     return copy_of_the_book(tmp_path_factory.mktemp("book") / "book")
 
 
-def build(copy, *, expect_ok: bool = True, **variables: str) -> str:
+def in_copy(copy, **variables: str) -> dict[str, str]:
+    """The environment of a command run in the copy: its package, its own `_build`."""
     environment = {**os.environ, "PYTHONPATH": str(copy / "src"), **variables}
+    environment.pop("STARTUP_BUILD_DIR", None)
+    return environment
+
+
+def build(copy, *, expect_ok: bool = True, **variables: str) -> str:
+    environment = in_copy(copy, **variables)
     result = subprocess.run(
         [sys.executable, str(copy / "tools" / "build_book.py"), "html"],
         cwd=copy,
@@ -231,3 +242,74 @@ def test_reviewers_get_binder_repository_and_download_buttons(scratch_book):
     ) in page
     assert 'href="https://github.com/example-org/startup-capitalism"' in page
     assert "_sources/notebooks/02-japan/finance.md" in page  # download the MyST source
+
+
+def published_sums(copy) -> dict[str, str]:
+    import checksums  # tools/checksums.py
+
+    return checksums.read_sums(copy / "_build" / "html" / checksums.SUMS)
+
+
+def test_edits_each_undone_leave_the_site_a_cold_build_makes(scratch_book):
+    """A prose edit, a data edit, a notebook's code edit and a page added, each undone, each step
+    built incrementally (`make html`): the site is then file for file what a cold build of the
+    same files makes (the notebooks' outputs from the execution cache, keyed on their code and
+    inputs: what differs is Sphinx's incremental state, and a stale file or byte would show)."""
+    page = scratch_book / f"{chapter_docnames()[0]}.md"
+    datapackage = scratch_book / "data" / "datapackage.json"
+    notebook = sorted((scratch_book / "notebooks").rglob("*.md"))[0]
+    probe = scratch_book / "guard-probe.md"
+    edits = [
+        (page, page.read_text(encoding="utf-8") + "\nA paragraph added for a moment by the build guard.\n"),
+        (
+            datapackage,
+            datapackage.read_text(encoding="utf-8").replace(
+                '"description": "', '"description": "Edited. ', 1
+            ),
+        ),
+        (notebook, notebook.read_text(encoding="utf-8") + "\n```{code-cell} ipython3\nprint('guard')\n```\n"),
+        (probe, "---\norphan: true\n---\n# Build guard probe\n\nA page that is there for one build.\n"),
+    ]
+    build(scratch_book)
+    for path, edited_text in edits:
+        original = path.read_bytes() if path.exists() else None
+        path.write_text(edited_text, encoding="utf-8")
+        build(scratch_book)
+        if original is None:
+            path.unlink()
+        else:
+            path.write_bytes(original)
+        build(scratch_book)
+    incremental = published_sums(scratch_book)
+    for built in (scratch_book / "_build").iterdir():
+        if built.name != EXECUTION_CACHE:
+            shutil.rmtree(built) if built.is_dir() else built.unlink()
+    build(scratch_book)
+    cold = published_sums(scratch_book)
+    differing = sorted(
+        name for name in incremental.keys() | cold.keys() if incremental.get(name) != cold.get(name)
+    )
+    assert not differing, f"the incremental build differs from a cold one in: {differing}"
+
+
+def test_a_plain_jupyter_book_build_leaves_the_published_site_alone(scratch_book):
+    """`jupyter-book build .` would write into `_build/html` in place: it stops in one line that
+    says what to run instead, and the published files are as they were."""
+    import checksums
+
+    build(scratch_book)
+    site = scratch_book / "_build" / "html"
+    before = checksums.sums_of(site)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("jupyter-book")), "build", "."],
+        cwd=scratch_book,
+        env=in_copy(scratch_book),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("_build/html is the published site") and "make html" in last_line, (
+        result.stderr
+    )
+    assert checksums.sums_of(site) == before

@@ -31,15 +31,16 @@ from pathlib import Path
 import checksums  # tools/checksums.py: pinned dates, SHA256SUMS
 
 # No Sphinx, myst-nb or pandas import here: the driver's own start-up is part of every rebuild.
-from startup_capitalism.paths import ROOT
+from startup_capitalism.paths import ROOT, build_folder
 
+BUILD = build_folder(ROOT)  # `_build`, or the test suite's own build folder
 # one work folder per builder: the PDF uses its own table of contents (_toc-pdf.yml)
-WORK = {"html": ROOT / "_build" / "work", "pdflatex": ROOT / "_build" / "work-pdf"}
+WORK = {"html": BUILD / "work", "pdflatex": BUILD / "work-pdf"}
 TOC = {"html": ROOT / "_toc.yml", "pdflatex": ROOT / "_toc-pdf.yml"}
-SITE = ROOT / "_build" / "html"
-PDF_DIR = ROOT / "_build" / "pdf"
-EPUB_DIR = ROOT / "_build" / "epub"
-LOGS = ROOT / "_build" / "logs"
+SITE = BUILD / "html"
+PDF_DIR = BUILD / "pdf"
+EPUB_DIR = BUILD / "epub"
+LOGS = BUILD / "logs"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 STRICT = ["-n", "-W", "--keep-going"]
 # what a person must read in a stage's output: Sphinx's located warnings and errors, the
@@ -52,11 +53,11 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 NOISE = re.compile(r"running over TCP without encryption|Connection file .* is not readable")
 # what validation reads (a prose edit can break a verbatim quote) and what it ran with
 VALIDATION_INPUTS = ("data", "chapters", "sources/manuscript", "src/startup_capitalism")
-VALIDATED = ROOT / "_build" / ".validated"
+VALIDATED = BUILD / ".validated"
 # what the notebooks' outputs depend on: their code, the data and the package
 EXECUTION_INPUTS = ("notebooks", "data", "src/startup_capitalism")
 SOME_NOTEBOOKS_FAILED = 3  # tools/execute_notebooks.py's exit code when a notebook failed there
-EXECUTED = ROOT / "_build" / ".jupyter_cache" / "executed-inputs"  # goes with the cache
+EXECUTED = BUILD / ".jupyter_cache" / "executed-inputs"  # goes with the cache
 
 
 def stage(number: int, total: int, what: str) -> float:
@@ -138,9 +139,11 @@ def is_current(stamp: Path, inputs: str) -> bool:
 
 
 class Validation:
-    """Validation runs alongside the builds (the machine has cores to spare while Sphinx reads),
+    """Validation runs alongside the HTML build (the machine has cores to spare while Sphinx reads),
     or not at all when its inputs are those of the last validation that passed. It is waited for
-    before anything is reported or published: invalid data fails the build, whatever Sphinx said."""
+    before any notebook is executed (bad data fails the build in seconds, before a notebook runs
+    on it) and before anything is reported or published: invalid data fails the build, whatever
+    Sphinx said."""
 
     def __init__(self) -> None:
         self.inputs = fingerprint(VALIDATION_INPUTS) + sys.executable
@@ -182,8 +185,9 @@ def execute_notebooks(validation: Validation) -> None:
         print("    skipped: notebooks, data and package unchanged since the last build", flush=True)
         return
     EXECUTED.unlink(missing_ok=True)
-    returncode, problems, log = run([sys.executable, str(ROOT / "tools" / "execute_notebooks.py")], "execute")
+    # fail fast: bad data stops the build in seconds, before any notebook runs on it
     validation.check()
+    returncode, problems, log = run([sys.executable, str(ROOT / "tools" / "execute_notebooks.py")], "execute")
     if returncode == SOME_NOTEBOOKS_FAILED:
         return  # myst-nb executes them again in the HTML build and reports their errors
     if returncode != 0:

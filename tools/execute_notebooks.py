@@ -42,9 +42,10 @@ def execute_missing(root: Path = ROOT) -> tuple[list[str], list[str]]:
     from jupyter_cache import get_cache
     from jupyter_cache.executors import load_executor
 
+    from startup_capitalism.paths import build_folder
     from startup_capitalism.sphinxext.execution_cache import execution_cache_folder
 
-    cache = get_cache(execution_cache_folder(root / "_build" / ".jupyter_cache"))
+    cache = get_cache(execution_cache_folder(build_folder(root) / ".jupyter_cache"))
     missing = []
     for notebook in notebooks(root):
         record = cache.add_nb_to_project(str(notebook), read_data=MYST_NB_READER)

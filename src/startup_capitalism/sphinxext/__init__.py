@@ -78,4 +78,4 @@ MODULES = (
 def setup(app: Sphinx) -> dict:
     for module in MODULES:
         module.setup(app)
-    return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}

@@ -30,7 +30,7 @@ REPEATED_TITLE = re.compile(r"<title>(.+?) &#8212; \1</title>")
 FONTAWESOME_SCRIPT = re.compile(r'<script[^>]*src="[^"]*scripts/fontawesome\.js[^"]*"[^>]*></script>\s*')
 ICON_CLASS = re.compile(r"\bfa-([a-z0-9-]+)")
 # an icon in the theme's fontawesome.js: name: [width, height, [aliases], "unicode", "path"]
-ICON_DEFINITION = r'(?<![\w-])(?:"{name}"|{name}):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","(M[^"]+)"\]'
+ICON_DEFINITIONS = re.compile(r'(?<![\w-])"?([a-z0-9-]+)"?:\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","(M[^"]+)"\]')
 # page assets that only pages using them need (checked against the page's HTML body)
 ASSETS_NEEDED_BY = {
     "sphinx-design": 'class="sd-',
@@ -53,17 +53,18 @@ def _serve_site_assets(app: Sphinx) -> None:
     """
     if app.builder.format != "html":
         return
-    import vl_convert
-
-    from ..rendering import VEGALITE_VERSION, vega_bundle_javascript
+    from importlib.metadata import version
 
     static_dir = _generated_static(app)
     static_dir.mkdir(parents=True, exist_ok=True)
     bundle = static_dir / "vega-offline.js"
-    # making the bundle takes vl-convert 1.5 s: a rebuild reuses it while the versions are the same
-    made_by = static_dir / "vega-offline.version"
-    versions = f"vl-convert {vl_convert.__version__}, Vega-Lite {VEGALITE_VERSION}"
+    # making the bundle takes vl-convert 1.5 s, and importing Altair to ask its Vega-Lite version
+    # 0.7 s: a rebuild reuses it while the packages are the same (read from their metadata)
+    made_by = _generated_static(app).parent / "vega-offline.version"
+    versions = f"vl-convert-python {version('vl-convert-python')}, altair {version('altair')}"
     if not bundle.exists() or not made_by.exists() or made_by.read_text(encoding="utf-8") != versions:
+        from ..rendering import vega_bundle_javascript
+
         bundle.write_text("(function () {\n" + vega_bundle_javascript() + "\n})();\n", encoding="utf-8")
         made_by.write_text(versions, encoding="utf-8")
     for asset in SITE_ASSETS:
@@ -173,12 +174,13 @@ def _icon_stylesheet(names: set[str], fontawesome_js: str) -> str:
         ":is(.fa-solid, .fa-regular, .fa-brands, .fas, .far, .fab)::before { content: none !important; }",
         ".fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }",
     ]
+    # one pass over the 1.5 MB script; the solid set is defined after the regular one, and the
+    # pages use solid icons, so a later definition of a name replaces an earlier one
+    defined = {match[1]: match.groups()[1:] for match in ICON_DEFINITIONS.finditer(fontawesome_js)}
     for name in sorted(names):
-        matches = list(re.finditer(ICON_DEFINITION.format(name=re.escape(name)), fontawesome_js))
-        if not matches:
+        if name not in defined:
             continue
-        # the solid set is defined after the regular one: the pages use solid icons
-        width, height, path = matches[-1].groups()
+        width, height, path = defined[name]
         svg = (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"><path d="{path}"/></svg>'
         )
@@ -203,27 +205,72 @@ def _theme_fontawesome_js() -> str:
     return script.read_text(encoding="utf-8")
 
 
-def _finish_pages(app: Sphinx, exception) -> None:
-    """Every written page: one viewport tag, one title, no icon script; then the icon stylesheet for the
-    icons the pages name."""
+def _fixed_page(html: str) -> str:
+    """One viewport tag, one title, no icon script."""
+    tags = VIEWPORT_TAG.findall(html)
+    fixed = REPEATED_TITLE.sub(r"<title>\1</title>", FONTAWESOME_SCRIPT.sub("", html))
+    if len(tags) > 1:
+        first = fixed.index(tags[0]) + len(tags[0])
+        fixed = fixed[:first] + VIEWPORT_TAG.sub("", fixed[first:])
+    return fixed
+
+
+def _fix_pages_as_they_are_rendered(app: Sphinx) -> None:
+    """Each page fixed as the builder renders it, and the icons it names noted.
+
+    Sphinx has no event after a page is rendered; wrapping the builder's renderer fixes the page
+    before it is written, so no build reads the written pages back (a rebuild that writes three
+    pages touches three files, not the whole site).
+
+    The icon stylesheet is written when the build finishes, from the icons of every page. It is
+    removed before pages are written (`write-started`): Sphinx links a stylesheet with
+    `?v=<checksum>` only when the file exists while the page is written, and a cold build has none
+    then. Every build writes its pages without the stylesheet present, so an incremental build's
+    pages are those of a cold build.
+    """
+    if app.builder.format != "html":
+        return
+    render = app.builder.templates.render
+    app.startup_icons_by_page = {}
+
+    def render_fixed(template: str, context: dict) -> str:
+        page = _fixed_page(render(template, context))
+        if "pagename" in context:
+            app.startup_icons_by_page[context["pagename"]] = sorted(set(ICON_CLASS.findall(page)))
+        return page
+
+    app.builder.templates.render = render_fixed
+
+
+def _no_icon_stylesheet_while_pages_are_written(app: Sphinx, builder) -> None:
+    if builder.format == "html":
+        (Path(builder.outdir) / "_static" / ICON_STYLESHEET).unlink(missing_ok=True)
+
+
+def _icons_file(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / "startup-icons-by-page.json"  # dropped with the environment
+
+
+def _write_icon_stylesheet(app: Sphinx, exception) -> None:
+    """The icon stylesheet for the icons the site's pages name: those of the pages written now,
+    and those an earlier build noted for the pages it wrote that are still in the book."""
     if exception is not None or app.builder.format != "html":
         return
+    import json
+
     outdir = Path(app.outdir)
     # an incremental build does not copy a changed static file again: these always are
     generated = _generated_static(app)
     for asset in (*SITE_ASSETS, "vega-offline.js"):
         shutil.copy2(generated / asset, outdir / "_static" / asset)
-    icons = set(ICONS_SET_BY_SCRIPTS)
-    for page in outdir.rglob("*.html"):
-        html = page.read_text(encoding="utf-8")
-        tags = VIEWPORT_TAG.findall(html)
-        fixed = REPEATED_TITLE.sub(r"<title>\1</title>", FONTAWESOME_SCRIPT.sub("", html))
-        if len(tags) > 1:
-            first = fixed.index(tags[0]) + len(tags[0])
-            fixed = fixed[:first] + VIEWPORT_TAG.sub("", fixed[first:])
-        if fixed != html:
-            page.write_text(fixed, encoding="utf-8")
-        icons.update(ICON_CLASS.findall(fixed))
+    if not app.startup_icons_by_page:
+        return  # no page written: the stylesheet is the last build's, for the same pages
+    noted = _icons_file(app)
+    by_page = json.loads(noted.read_text(encoding="utf-8")) if noted.is_file() else {}
+    by_page = {page: icons for page, icons in by_page.items() if page in app.env.all_docs}
+    by_page.update(app.startup_icons_by_page)
+    noted.write_text(json.dumps(by_page, sort_keys=True, indent=0), encoding="utf-8")
+    icons = set(ICONS_SET_BY_SCRIPTS).union(*by_page.values())
     (outdir / "_static" / ICON_STYLESHEET).write_text(
         _icon_stylesheet(icons, _theme_fontawesome_js()), encoding="utf-8"
     )
@@ -235,5 +282,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _drop_unused_assets)
     app.connect("html-page-context", _load_vega_where_charts_are)
     app.connect("html-page-context", _page_metadata)
-    app.connect("build-finished", _finish_pages)
+    app.connect("builder-inited", _fix_pages_as_they_are_rendered)
+    app.connect("write-started", _no_icon_stylesheet_while_pages_are_written)
+    app.connect("build-finished", _write_icon_stylesheet)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

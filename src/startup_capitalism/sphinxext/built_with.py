@@ -2,7 +2,9 @@
 
 The package versions come from requirements.lock, the set `make book` installs with hash checking;
 the commit and its date from git (the date is the build's SOURCE_DATE_EPOCH, see tools/checksums.py).
-A page that uses the directive is read again on every build, so the commit it names is current.
+A page that uses the directive is read again whenever what it shows (Python, TeX, the commit)
+is not what the building machine has, so the commit it names is current and a rebuild with nothing
+changed reads nothing.
 """
 
 from __future__ import annotations
@@ -63,10 +65,11 @@ class BuiltWithDirective(SphinxDirective):
         if not lock.is_file():
             raise self.error(f"{lock} is missing: run `make lock`")
         packages = locked_packages(lock)
+        python, tex, built_from = self.env.built_with_shown = shown(root)
         listing = nodes.bullet_list()
-        listing += _item("Python", f"{platform.python_version()} ({platform.python_implementation()})")
-        listing += _item("TeX", tex_version())
-        listing += _item("Commit", commit(root))
+        listing += _item("Python", python)
+        listing += _item("TeX", tex)
+        listing += _item("Commit", built_from)
         listing += _item(
             f"Packages ({len(packages)}, from requirements.lock, each installed with its hash checked)",
             ", ".join(f"{name} {version}" for name, version in packages),
@@ -74,8 +77,15 @@ class BuiltWithDirective(SphinxDirective):
         return [listing]
 
 
+def shown(root: Path) -> tuple[str, str, str]:
+    """What the directive shows of the building machine: Python, TeX, the commit."""
+    return f"{platform.python_version()} ({platform.python_implementation()})", tex_version(), commit(root)
+
+
 def _read_again(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """The commit changes with every build: pages that show it are always read again."""
+    """Pages that show the commit are read again when it (or Python, or TeX) changed."""
+    if getattr(env, "built_with_shown", None) == shown(Path(env.srcdir)):
+        return []
     return sorted(getattr(env, "built_with_docs", set()) - set(removed))
 
 

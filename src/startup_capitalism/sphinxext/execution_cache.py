@@ -26,12 +26,13 @@ def inputs_fingerprint() -> str:
     return digest.hexdigest()
 
 
-DEFAULT_EXECUTION_CACHE = paths.BUILD_DIR / ".jupyter_cache"
+def default_execution_cache() -> Path:
+    return paths.build_folder() / ".jupyter_cache"
 
 
-def execution_cache_folder(base: Path = DEFAULT_EXECUTION_CACHE) -> Path:
+def execution_cache_folder(base: Path | None = None) -> Path:
     """The jupyter-cache folder for the current inputs: one per version of data/ and package."""
-    return base / f"inputs-{inputs_fingerprint()[:16]}"
+    return (base or default_execution_cache()) / f"inputs-{inputs_fingerprint()[:16]}"
 
 
 def build_reference_outputs(notebook, folder: Path | None = None):
@@ -58,10 +59,12 @@ def _key_execution_cache_on_inputs(app: Sphinx, config) -> None:
     changed setting and re-reads the notebooks, which then execute against the new inputs. Prose
     edits leave the fingerprint alone, so they execute nothing.
     """
-    base = Path(config.nb_execution_cache_path or DEFAULT_EXECUTION_CACHE)
+    base = Path(config.nb_execution_cache_path or default_execution_cache())
     if base.name.startswith("inputs-"):
         return
-    if not base.is_absolute():
+    if not base.is_absolute() and base.parts[0] == "_build":
+        base = paths.build_folder().joinpath(*base.parts[1:])  # the test suite's own build folder, if set
+    elif not base.is_absolute():
         base = paths.ROOT / base
     folder = execution_cache_folder(base)
     config.nb_execution_cache_path = str(folder)

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from myst_nb.ext.glue.crossref import read_glue_cache
-from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..tables import TABLE_MIME
 from .exhibit import exhibit
 from .table_nodes import numbered_table, table_body
 
@@ -65,6 +62,11 @@ class GluedFigureDirective(GluedDirective):
     }
 
     def run(self) -> list[nodes.Node]:
+        # myst-nb's glue and render modules (and jupyter-cache's database under them) are imported
+        # when a page pastes something, not when the extension loads: a rebuild that reads
+        # nothing never needs them
+        from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref
+
         self.glued_from()
         try:
             source, line = self.get_source_info()
@@ -100,8 +102,15 @@ class FillGluedTables(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs) -> None:
+        pendings = list(self.document.findall(pending_glued_table))
+        if not pendings:
+            return
+        from myst_nb.ext.glue.crossref import read_glue_cache
+
+        from ..tables import TABLE_MIME  # pandas, imported only by a page that pastes a table
+
         cache_folder = self.env.mystnb_config.output_folder
-        for pending in list(self.document.findall(pending_glued_table)):
+        for pending in pendings:
             glued = read_glue_cache(cache_folder, pending["refdoc"]).get(pending["key"])
             table_data = (glued or {}).get("data", {}).get(TABLE_MIME)
             if table_data is None:

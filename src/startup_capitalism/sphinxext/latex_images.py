@@ -10,8 +10,6 @@ from binascii import a2b_base64
 from pathlib import Path, PurePosixPath
 
 from docutils import nodes
-from myst_nb.ext.glue.crossref import read_glue_cache
-from myst_nb.ext.glue.utils import PendingGlueReference
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
@@ -45,6 +43,10 @@ class WriteGluedImages(PrintBuilderTransform):
     default_priority = 4
 
     def run(self, **kwargs) -> None:
+        # imported here, not when the extension loads (see glued.py)
+        from myst_nb.ext.glue.crossref import read_glue_cache
+        from myst_nb.ext.glue.utils import PendingGlueReference
+
         cache_folder = self.env.mystnb_config.output_folder
         for pending in self.document.findall(PendingGlueReference):
             glued = read_glue_cache(cache_folder, pending.refdoc).get(pending.key, {}).get("data", {})

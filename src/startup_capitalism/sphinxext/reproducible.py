@@ -1,25 +1,152 @@
-"""Byte-identical HTML from a cold and an incremental build.
+"""An incremental build writes what a cold build of the same sources writes, byte for byte and file
+for file, so the published site never depends on the builds before it (`make reproduce` checks).
 
-Sphinx appends `?v=<checksum>` to a stylesheet link only when the file is already in the output's
-`_static` while the page is written. myst-nb copies its stylesheet there only when the build
-finishes, so a cold build's pages link it without `?v=` and a later build's pages with it. Copying
-it when the builder starts gives every build the same links.
+- `_static` from nothing: a build that writes pages empties `_static` first; Sphinx then copies
+  the theme's and the extensions' static files into it, so a file an earlier build put there
+  and this one does not (a renamed asset) is not kept.
+- myst-nb's stylesheet: Sphinx appends `?v=<checksum>` to a stylesheet link only when the file is
+  already in the output's `_static` while the page is written. myst-nb copies its stylesheet there
+  only when the build finishes, so a cold build's pages would link it without `?v=` and a later
+  build's pages with it. Copying it before the pages are written gives every build the same links.
+  (`assets` does the same for the icon stylesheet, the other way round.)
+- the search index: Sphinx empties the entries of words a page no longer has, or of a page gone,
+  but keeps the words (`"On": []`), which a cold build never writes. They are dropped before the
+  index is written.
+- stale files: Sphinx never removes a file an earlier build wrote. A page whose document is gone,
+  its source copy, an image or download no document uses any more are removed when a build that
+  wrote pages finishes (one that wrote none changed nothing).
+- a removed page: Sphinx writes nothing when the only change is a page removed, so the search
+  index, the general index and `objects.inv` would still list it. The front page is read again
+  then, so that the build writes and those are made again without it.
+- the published site (`_build/html`) is written only by `tools/build_book.py`, which builds in a
+  work folder and publishes only a good build: a plain `jupyter-book build .` would write into it
+  in place, so it stops saying what to run instead.
 """
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import sys
 from pathlib import Path
 
-from myst_nb.sphinx_ext import add_global_html_resources
 from sphinx.application import Sphinx
 
+from .. import paths
 
-def _copy_mystnb_stylesheet_first(app: Sphinx) -> None:
-    if app.builder.format == "html":
-        (Path(app.builder.outdir) / "_static").mkdir(parents=True, exist_ok=True)
-        add_global_html_resources(app, None)
+LAUNCH_PROVIDERS = ("binderhub_url", "jupyterhub_url", "thebe", "colab_url", "jupyterlite_url")
+PUBLISHED = "html"  # the published site's folder in the build folder, as jupyter-book's default
+
+
+def _refuse_to_write_the_published_site(app: Sphinx) -> None:
+    outdir = Path(app.outdir).resolve()
+    published = {(folder / PUBLISHED).resolve() for folder in (paths.ROOT / "_build", paths.build_folder())}
+    if outdir in published:
+        with contextlib.suppress(OSError):  # the empty folder Sphinx made for its environment
+            Path(app.doctreedir).rmdir()
+        relative = outdir.relative_to(paths.ROOT) if outdir.is_relative_to(paths.ROOT) else outdir
+        sys.exit(
+            f"{relative} is the published site, written only by `make html` or `make book` "
+            "(tools/build_book.py builds in _build/work and publishes a good build): run one of those"
+        )
+
+
+def _static_from_nothing(app: Sphinx, builder) -> None:
+    """Before Sphinx copies the static files and writes the pages: `_static` emptied, then
+    myst-nb's stylesheet put in it."""
+    if builder.format != "html":
+        return
+    from myst_nb.sphinx_ext import add_global_html_resources
+
+    static = Path(builder.outdir) / "_static"
+    shutil.rmtree(static, ignore_errors=True)
+    static.mkdir(parents=True)
+    add_global_html_resources(app, None)
+
+
+def _search_index_without_emptied_words(app: Sphinx) -> list:
+    """Called as the last pages are made (`html-collect-pages`), before the index is pruned and
+    written: the indexer's pruning then also drops the words it leaves with no page."""
+    indexer = getattr(app.builder, "indexer", None)
+    if indexer is None or getattr(indexer, "startup_drops_empty_words", False):
+        return []
+    prune = indexer.prune
+
+    def prune_and_drop_emptied_words(docnames) -> None:
+        prune(docnames)
+        # Sphinx's own structures (IndexBuilder has no public way to forget a word)
+        for mapping in (indexer._mapping, indexer._title_mapping):
+            for word in [word for word, pages in mapping.items() if not pages]:
+                del mapping[word]
+
+    indexer.prune = prune_and_drop_emptied_words
+    indexer.startup_drops_empty_words = True
+    return []
+
+
+def stale_files(outdir: Path, env, pages_written: set[str], notebooks_copied: bool) -> list[Path]:
+    """Files in the output that no document of this build makes (outside `_static`).
+
+    A page's source copy is `_sources/<docname><its source's suffix>`; with launch buttons on,
+    the theme also copies a notebook page's `.ipynb` there (`notebooks_copied`)."""
+    docs = set(env.all_docs) | pages_written
+    sources = {docname + Path(env.doc2path(docname)).suffix for docname in env.all_docs}
+    if notebooks_copied:
+        sources |= {docname + ".ipynb" for docname in env.all_docs}
+    images = {unique for _, unique in env.images.values()}
+    downloads = {unique for _, unique in env.dlfiles.values()}
+    stale = []
+    for path in outdir.rglob("*"):
+        if not path.is_file():
+            continue
+        parts = path.relative_to(outdir).parts
+        if parts[0] == "_static" or len(parts) == 1 and path.suffix != ".html":
+            continue
+        inner = "/".join(parts[1:])
+        if parts[0] == "_sources":
+            kept = inner in sources
+        elif parts[0] == "_images":
+            kept = inner in images
+        elif parts[0] == "_downloads":
+            kept = inner in downloads
+        elif path.suffix == ".html":
+            kept = "/".join(parts)[: -len(".html")] in docs
+        else:
+            kept = True
+        if not kept:
+            stale.append(path)
+    return stale
+
+
+def _note_written_pages(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    app.startup_pages_written.add(pagename)
+
+
+def _start_noting(app: Sphinx) -> None:
+    app.startup_pages_written = set()
+
+
+def _write_when_pages_are_removed(app: Sphinx, env, added, changed, removed) -> list[str]:
+    return [app.config.root_doc] if removed and app.config.root_doc in env.found_docs else []
+
+
+def _remove_stale_files(app: Sphinx, exception) -> None:
+    # a build that wrote no page wrote nothing (not even the general index or the search page)
+    if exception is not None or app.builder.format != "html" or not app.startup_pages_written:
+        return
+    launch_buttons = (app.config.html_theme_options or {}).get("launch_buttons") or {}
+    # sphinx-book-theme copies the notebooks when one of its launch providers is set
+    notebooks_copied = any(launch_buttons.get(key) for key in LAUNCH_PROVIDERS)
+    for path in stale_files(Path(app.outdir), app.env, app.startup_pages_written, notebooks_copied):
+        path.unlink()
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("builder-inited", _copy_mystnb_stylesheet_first)
+    app.connect("builder-inited", _refuse_to_write_the_published_site, priority=100)
+    app.connect("write-started", _static_from_nothing)
+    app.connect("builder-inited", _start_noting)
+    app.connect("html-page-context", _note_written_pages)
+    app.connect("html-collect-pages", _search_index_without_emptied_words)
+    app.connect("env-get-outdated", _write_when_pages_are_removed)
+    app.connect("build-finished", _remove_stale_files)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -29,7 +30,9 @@ from .. import bibliography, paths
 from .. import chapters as chapters_module
 from ..citations import Interview, Work, parse_text
 from ..paragraphs import page_paragraphs
-from ..works_cited import WorksIndex, audit, works_index
+
+if TYPE_CHECKING:
+    from ..works_cited import WorksIndex  # imports pandas: loaded when a page needs the index
 
 LOGGER = logging.getLogger(__name__)
 WORKS_CITED = "works-cited"
@@ -116,7 +119,19 @@ def _is_body_paragraph(node: nodes.paragraph) -> bool:
 
 def valid_evidence():
     """The evidence rows, or None when they do not validate: `make validate` and the notebooks
-    report that with file and line; a prose edit alone must not stop these pages."""
+    report that with file and line; a prose edit alone must not stop these pages.
+
+    Loaded once for the works-cited pages and the explorer while the data and the pages the
+    quotes are checked against are unchanged (validating takes seconds; the preview's Sphinx
+    lives on between edits, hence the files' times in the key)."""
+    chapters = chapters_module.all_chapters()
+    data = (paths.EVIDENCE_CSV, paths.ACTORS_CSV, paths.DATAPACKAGE)
+    stamp = _sources_stamp(chapters) + tuple((str(p), p.stat().st_mtime_ns) for p in data if p.exists())
+    return _valid_evidence(stamp)
+
+
+@lru_cache(maxsize=2)
+def _valid_evidence(stamp: tuple):
     from ..evidence import EvidenceError, load_evidence
 
     try:
@@ -128,6 +143,8 @@ def valid_evidence():
 
 @lru_cache(maxsize=4)
 def _index(chapter_numbers: tuple[int, ...], stamp: tuple) -> WorksIndex:
+    from ..works_cited import works_index
+
     chapters = [chapters_module.chapter(n) for n in chapter_numbers]
     return works_index(chapters, valid_evidence())
 
@@ -242,6 +259,8 @@ def _audit_section(findings, bib: bibliography.ReferenceList | None) -> list[nod
 
 
 def _fill_works_cited(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    from ..works_cited import audit
+
     for placeholder in list(doctree.findall(works_cited_list)):
         number = placeholder["chapter"]
         index = index_for(number)
