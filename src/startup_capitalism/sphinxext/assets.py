@@ -29,6 +29,14 @@ VIEWPORT_TAG = re.compile(r'<meta name="viewport"[^>]*>\s*')
 REPEATED_TITLE = re.compile(r"<title>(.+?) &#8212; \1</title>")
 FONTAWESOME_SCRIPT = re.compile(r'<script[^>]*src="[^"]*scripts/fontawesome\.js[^"]*"[^>]*></script>\s*')
 ICON_CLASS = re.compile(r"\bfa-([a-z0-9-]+)")
+# the theme loads the search index on every page for its search box: deferred, it no longer holds
+# up the page's first paint (it is run in the same order, before the search box can be opened)
+SEARCH_SCRIPT = re.compile(r'<script src="([^"]*(?:searchtools|language_data|searchindex)\.js)"></script>')
+# markup the HTML standard does not allow (the Nu HTML Checker's errors): pandas' `<style scoped>`
+# in notebook outputs, `rx` on an SVG group in itables' loading logo
+NOT_HTML = ((re.compile(r"<style scoped>"), "<style>"), (re.compile(r'(<g\b[^>]*?) rx="[^"]*"'), r"\1"))
+# the themes' Jinja fragments, copied into _static unrendered: not pages, so not published
+THEME_FRAGMENTS = ("webpack-macros.html", "sbt-webpack-macros.html")
 # an icon in the theme's fontawesome.js: name: [width, height, [aliases], "unicode", "path"]
 ICON_DEFINITION = r'(?<![\w-])(?:"{name}"|{name}):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","(M[^"]+)"\]'
 # page assets that only pages using them need (checked against the page's HTML body)
@@ -213,11 +221,16 @@ def _finish_pages(app: Sphinx, exception) -> None:
     generated = _generated_static(app)
     for asset in (*SITE_ASSETS, "vega-offline.js"):
         shutil.copy2(generated / asset, outdir / "_static" / asset)
+    for fragment in THEME_FRAGMENTS:
+        (outdir / "_static" / fragment).unlink(missing_ok=True)
     icons = set(ICONS_SET_BY_SCRIPTS)
     for page in outdir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         tags = VIEWPORT_TAG.findall(html)
         fixed = REPEATED_TITLE.sub(r"<title>\1</title>", FONTAWESOME_SCRIPT.sub("", html))
+        fixed = SEARCH_SCRIPT.sub(r'<script defer="defer" src="\1"></script>', fixed)
+        for pattern, replacement in NOT_HTML:
+            fixed = pattern.sub(replacement, fixed)
         if len(tags) > 1:
             first = fixed.index(tags[0]) + len(tags[0])
             fixed = fixed[:first] + VIEWPORT_TAG.sub("", fixed[first:])
