@@ -16,9 +16,12 @@ export REPOSITORY_URL REPOSITORY_BRANCH
 TEX_PACKAGES    := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
                    texlive-xetex latexmk fonts-freefont-otf tex-gyre texlive-plain-generic
 BROWSER_PACKAGES := chromium poppler-utils
+# Java for the Nu HTML Checker (its jar and axe-core come from npm: tests/checkers/package.json)
+CHECKER_PACKAGES := default-jre-headless
+CHECKERS         := tests/checkers
 
 .PHONY: book html test validate preview serve reproduce reexecute bench benchmark clean deps system-deps \
-        lock lock-check lint chapter
+        lock lock-check lint chapter checkers
 
 # --- setup ---------------------------------------------------------------------------------
 # A new lock gets a new .venv, so that it holds exactly the locked set (pip never removes a
@@ -42,7 +45,17 @@ lock: $(VENV)/.installed
 	@$(BIN)/python tools/lockfile.py compile
 
 system-deps:
-	@tools/ensure-debian-packages.sh $(TEX_PACKAGES) $(BROWSER_PACKAGES)
+	@tools/ensure-debian-packages.sh $(TEX_PACKAGES) $(BROWSER_PACKAGES) $(CHECKER_PACKAGES)
+	@command -v npm >/dev/null || tools/ensure-debian-packages.sh nodejs npm
+
+# the outside checkers of the built site, from npm, as the lock pins them (node_modules is not
+# committed); --ignore-scripts: vnu-jar's install script would download a Java runtime
+$(CHECKERS)/node_modules/.installed: $(CHECKERS)/package-lock.json
+	@echo "==> installing the site's checkers from npm into $(CHECKERS)/node_modules (axe-core, vnu-jar)"
+	@cd $(CHECKERS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+checkers: system-deps $(CHECKERS)/node_modules/.installed
 
 # --- data ----------------------------------------------------------------------------------
 validate: lock-check deps
@@ -74,7 +87,7 @@ serve:
 	@$(BIN)/python -m http.server --directory $(SITE) --bind 127.0.0.1 $(PORT)
 
 # --- checks --------------------------------------------------------------------------------
-test: lock-check deps lint validate system-deps
+test: lock-check deps lint validate system-deps checkers
 	@echo "==> [test] pytest (builds the book once, then checks it)"
 	@$(BIN)/python -m pytest
 
