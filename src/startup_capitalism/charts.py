@@ -42,6 +42,12 @@ EVIDENCE_TOOLTIP = [
     alt.Tooltip("citation_label:N", title="Citation"),
     alt.Tooltip("id:N", title="Evidence row"),
 ]
+SCORE_TOOLTIP = [
+    alt.Tooltip("dimension:N", title="Dimension"),
+    alt.Tooltip("period:N", title="Period"),
+    alt.Tooltip("score:Q", title="Score"),
+    alt.Tooltip("quote:N", title="The chapter says"),
+]
 
 
 @alt.theme.register(THEME_NAME, enable=True)
@@ -500,12 +506,7 @@ def figure_n_1(scores: pd.DataFrame) -> alt.Chart:
         "color": alt.Color("period:N", title="Period", scale=period_scale),
         "shape": _period_shape(),
     }
-    tooltip = [
-        alt.Tooltip("dimension:N", title="Dimension"),
-        alt.Tooltip("period:N", title="Period"),
-        alt.Tooltip("score:Q", title="Score"),
-        alt.Tooltip("quote:N", title="The chapter says"),
-    ]
+    tooltip = SCORE_TOOLTIP
     # antecedents as a ring, startup capitalism as a dot inside it, so equal scores stay visible
     rings = (
         base.transform_filter(f"datum.period == '{RING_PERIOD}'")
@@ -570,13 +571,7 @@ def scores_across_chapters(scores: pd.DataFrame) -> alt.LayerChart:
         scale=chapter_scale,
         legend=alt.Legend(orient="right", direction="vertical", columns=1),
     )
-    tooltip = [
-        alt.Tooltip("chapter_label:N", title="Chapter"),
-        alt.Tooltip("dimension:N", title="Dimension"),
-        alt.Tooltip("period:N", title="Period"),
-        alt.Tooltip("score:Q", title="Score"),
-        alt.Tooltip("quote:N", title="The chapter says"),
-    ]
+    tooltip = [alt.Tooltip("chapter_label:N", title="Chapter"), *SCORE_TOOLTIP]
     link = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
         x=alt.X("min(score):Q"), x2="max(score):Q", y=y, yOffset=offset, color=colour
     )

@@ -93,6 +93,15 @@
     });
   }
 
+  function dropLegends(view) {
+    (view.layer || []).forEach(dropLegends);
+    var encoding = view.encoding || {};
+    Object.keys(encoding).forEach(function (channel) {
+      var definition = encoding[channel];
+      if (definition && typeof definition === "object" && definition.legend) definition.legend = null;
+    });
+  }
+
   function specFor(chart, dark) {
     var spec = JSON.parse(JSON.stringify(chart.spec));
     var config = spec.config || {};
@@ -101,7 +110,10 @@
       config.legend = Object.assign({}, config.legend, { columns: 1 });
       // a legend hangs off the plot's left edge, after the axis labels: on a phone the legend of a
       // chart that is not filtered through it is drawn in HTML below the chart instead, where it wraps
-      if (!chart.filtered) config.legend.disable = true;
+      if (!chart.filtered) {
+        config.legend.disable = true;
+        dropLegends(spec);  // a legend set on a channel is drawn whatever the config says
+      }
       config.axisX = Object.assign({}, config.axisX, { titleAnchor: "end" });
       wrapTitles(spec, width);
       wrapWrittenNames(spec, width);

@@ -1,8 +1,8 @@
 /* The theme binds its sidebar toggles to the FIRST `.primary-toggle` / `.secondary-toggle` on the
    page, a button its header hides at most widths; the visible duplicates do nothing. Every other
    toggle passes its click on to the one the theme listens to. Also names the navigation's icon-only
-   section toggles for screen readers, and gives the search button a name that holds its visible
-   label. */
+   section toggles for screen readers, gives the search button a name that holds its visible
+   label, and prints a page in the light theme. */
 (function () {
   "use strict";
   function forwardToggles() {
@@ -35,7 +35,21 @@
       if (visible) button.setAttribute("aria-label", visible);
     });
   }
+  // paper is light: a page printed from dark mode is printed in the light theme, without storing
+  // a choice (the charts follow the attribute and are drawn again)
+  function printLight() {
+    var saved = null;
+    window.addEventListener("beforeprint", function () {
+      saved = document.documentElement.dataset.theme;
+      if (saved === "dark") document.documentElement.dataset.theme = "light";
+    });
+    window.addEventListener("afterprint", function () {
+      if (saved === "dark") document.documentElement.dataset.theme = saved;
+      saved = null;
+    });
+  }
   function start() {
+    printLight();
     forwardToggles();
     nameSectionToggles();
     nameSearchButtons();
