@@ -12,7 +12,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from . import chapters, fmt, registry, rendering
+from . import fmt, rendering
 
 THEME_NAME = "startup_capitalism"
 DIMENSIONS = ["firm size", "employment", "finance", "innovation", "social purpose"]
@@ -543,11 +543,8 @@ def scores_across_chapters(scores: pd.DataFrame) -> alt.LayerChart:
     by a line, each chapter on a line of its own inside the dimension's row."""
     rows = scores.astype(object).where(scores.notna(), None)
     numbers = sorted({int(number) for number in rows["chapter"]})
-    names = {chapter.number: registry.chapter_caption(chapter) for chapter in chapters.all_chapters()}
-    rows["chapter_label"] = [
-        names.get(int(row["chapter"]), f"Chapter {row['chapter']}: {row['country']}")
-        for row in rows.to_dict("records")
-    ]
+    # each chapter named with its country, in the form of the table of contents' parts
+    rows["chapter_label"] = [f"Chapter {row['chapter']}: {row['country']}" for row in rows.to_dict("records")]
     labels = list(dict.fromkeys(rows.sort_values("chapter", kind="stable")["chapter_label"]))
     summary = "; ".join(
         f"{label}: {_score_summary(rows[rows['chapter_label'] == label], DIMENSIONS)}" for label in labels
