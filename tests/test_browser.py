@@ -392,7 +392,10 @@ def longest_quote_tooltip(page, touch: bool):
     return tooltip
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+TABLET = {"width": 768, "height": 900}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, TABLET, DESKTOP], ids=["phone", "tablet", "desktop"])
 def test_the_longest_quote_reads_line_by_line_in_an_opaque_tooltip_on_screen(browser, site_url, viewport):
     touch = viewport is PHONE
     page, context, _, _, _ = visit(

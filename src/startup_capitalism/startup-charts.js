@@ -261,7 +261,33 @@
     });
   }
 
+  // vega-tooltip puts its box beside the pointer and flips it to the other side at a window's edge,
+  // which can still leave a wide box partly off screen: move it back inside the window
+  var EDGE = 4;
+  function keepOnScreen(tip) {
+    if (!tip.classList.contains("visible")) return;
+    var box = tip.getBoundingClientRect();
+    var left = Math.min(Math.max(box.left, EDGE), Math.max(EDGE, window.innerWidth - box.width - EDGE));
+    var top = Math.min(Math.max(box.top, EDGE), Math.max(EDGE, window.innerHeight - box.height - EDGE));
+    if (Math.abs(left - box.left) > 0.5) tip.style.left = left + "px";
+    if (Math.abs(top - box.top) > 0.5) tip.style.top = top + "px";
+  }
+
+  function watchTooltip() {
+    var watched = null;
+    function watch() {
+      var tip = document.getElementById("vg-tooltip-element");
+      if (!tip || tip === watched) return;
+      watched = tip;
+      new MutationObserver(function () { keepOnScreen(tip); })
+        .observe(tip, { attributes: true, attributeFilter: ["style", "class"], childList: true, subtree: true });
+    }
+    watch();
+    new MutationObserver(watch).observe(document.body, { childList: true });
+  }
+
   function start() {
+    watchTooltip();
     document.querySelectorAll("script.startup-chart-spec").forEach(function (script) {
       var target = document.getElementById(script.getAttribute("data-chart"));
       if (!target) return;
