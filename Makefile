@@ -18,9 +18,12 @@ TEX_PACKAGES    := texlive-latex-recommended texlive-latex-extra texlive-fonts-r
 BROWSER_PACKAGES := chromium poppler-utils
 # the EPUB's validator (Java), run by tests/test_epub.py
 EPUB_PACKAGES   := epubcheck
+# Java for the Nu HTML Checker (its jar and axe-core come from npm: tests/checkers/package.json)
+CHECKER_PACKAGES := default-jre-headless
+CHECKERS         := tests/checkers
 
 .PHONY: book html epub test validate preview serve reproduce reexecute lab bench benchmark clean deps system-deps \
-        lock lock-check lint lint-check chapter
+        lock lock-check lint lint-check chapter checkers
 
 # --- setup ---------------------------------------------------------------------------------
 # A new lock gets a new .venv, so that it holds exactly the locked set (pip never removes a
@@ -44,7 +47,17 @@ lock: $(VENV)/.installed
 	@$(BIN)/python tools/lockfile.py compile
 
 system-deps:
-	@tools/ensure-debian-packages.sh $(TEX_PACKAGES) $(BROWSER_PACKAGES) $(EPUB_PACKAGES)
+	@tools/ensure-debian-packages.sh $(TEX_PACKAGES) $(BROWSER_PACKAGES) $(EPUB_PACKAGES) $(CHECKER_PACKAGES)
+	@command -v npm >/dev/null || tools/ensure-debian-packages.sh nodejs npm
+
+# the outside checkers of the built site, from npm, as the lock pins them (node_modules is not
+# committed); --ignore-scripts: vnu-jar's install script would download a Java runtime
+$(CHECKERS)/node_modules/.installed: $(CHECKERS)/package-lock.json
+	@echo "==> installing the site's checkers from npm into $(CHECKERS)/node_modules (axe-core, vnu-jar)"
+	@cd $(CHECKERS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+checkers: system-deps $(CHECKERS)/node_modules/.installed
 
 # --- data ----------------------------------------------------------------------------------
 validate: lock-check deps
@@ -80,7 +93,7 @@ serve:
 	@$(BIN)/python -m http.server --directory $(SITE) --bind 127.0.0.1 $(PORT)
 
 # --- checks --------------------------------------------------------------------------------
-test: lock-check deps lint-check validate system-deps
+test: lock-check deps lint-check validate system-deps checkers
 	@echo "==> [test] pytest (builds the book once, then checks it)"
 	@$(BIN)/python -m pytest
 

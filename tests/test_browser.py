@@ -3,10 +3,11 @@ print: charts draw and fit, navigation opens, pages stay light, axe finds nothin
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from outside_checkers import AXE_JS, installed
 from playwright.sync_api import sync_playwright
 
 from conftest import chapter_docnames, toc_docnames
@@ -314,15 +315,29 @@ def test_pages_have_one_title_one_viewport_and_a_description(built_book):
         assert "By Text:" not in page.get_text()
 
 
+@pytest.fixture(scope="module")
+def axe_script():
+    """axe-core as npm publishes it (the copy in axe-playwright-python is older and misses rules)."""
+    return installed(AXE_JS).read_text(encoding="utf-8")
+
+
+def test_the_axe_core_is_a_current_release(axe_script):
+    version = re.search(r"axe v(\d+)\.(\d+)", axe_script)
+    assert version and (int(version.group(1)), int(version.group(2))) >= (4, 14), version
+
+
 @pytest.mark.parametrize("docname", toc_docnames())
-def test_whole_page_has_no_serious_accessibility_violation(browser, site_url, docname):
+def test_whole_page_has_no_serious_accessibility_violation(browser, site_url, docname, axe_script):
     """axe-core over the whole page (theme included) on a phone and a desktop, light and dark."""
     found = []
     for viewport in (PHONE, DESKTOP):
         for mode in ("light", "dark"):
             page, context, _, _, _ = visit(browser, site_url, docname, viewport, mode)
             try:
-                violations = Axe().run(page).response["violations"]
+                page.add_script_tag(content=axe_script)
+                violations = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")[
+                    "violations"
+                ]
                 found += [
                     (viewport["width"], mode, v["id"], v["impact"], v["nodes"][0]["html"][:120])
                     for v in violations
@@ -331,3 +346,181 @@ def test_whole_page_has_no_serious_accessibility_violation(browser, site_url, do
             finally:
                 context.close()
     assert found == [], f"{docname}: {found}"
+
+
+TOOLTIP_LINES = """tooltip => {
+  // every line of text in the tooltip, as the browser lays it out, with the row it belongs to
+  const lines = [];
+  tooltip.querySelectorAll('tr').forEach((row, index) => {
+    row.querySelectorAll('td').forEach(cell => {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      Array.from(range.getClientRects()).filter(r => r.width > 0 && r.height > 0)
+        .forEach(r => lines.push({row: index, left: r.left, right: r.right, top: r.top, bottom: r.bottom}));
+    });
+  });
+  const box = tooltip.getBoundingClientRect();
+  const hidden = Array.from(tooltip.querySelectorAll('td')).filter(c => c.scrollHeight > c.clientHeight + 1
+    || c.scrollWidth > c.clientWidth + 1).map(c => c.textContent);
+  return {lines, box: {left: box.left, right: box.right, top: box.top, bottom: box.bottom},
+          background: getComputedStyle(tooltip).backgroundColor, hidden,
+          scrolls: tooltip.scrollHeight > tooltip.clientHeight + 1};
+}"""
+
+
+def longest_quote_tooltip(page, touch: bool):
+    """Points at (or taps) every mark of the page's charts and leaves open the tooltip with the
+    longest text: the mark whose passage is the longest."""
+    tooltip = page.locator("#vg-tooltip-element")
+    marks = page.locator(".startup-chart svg g.role-mark path")
+    longest, best = -1, None
+    for index in range(marks.count()):
+        mark = marks.nth(index)
+        mark.scroll_into_view_if_needed()
+        if touch:
+            mark.tap()
+        else:
+            mark.hover()
+        page.wait_for_timeout(60)
+        text = tooltip.inner_text() if "visible" in (tooltip.get_attribute("class") or "") else ""
+        if len(text) > longest:
+            longest, best = len(text), index
+    mark = marks.nth(best)
+    mark.scroll_into_view_if_needed()
+    mark.tap() if touch else mark.hover()
+    page.wait_for_timeout(150)
+    return tooltip
+
+
+TABLET = {"width": 768, "height": 900}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, TABLET, DESKTOP], ids=["phone", "tablet", "desktop"])
+def test_the_longest_quote_reads_line_by_line_in_an_opaque_tooltip_on_screen(browser, site_url, viewport):
+    touch = viewport is PHONE
+    page, context, _, _, _ = visit(
+        browser, site_url, f"chapters/{FIRST.dirname}/finance", viewport, has_touch=touch, is_mobile=touch
+    )
+    try:
+        tooltip = longest_quote_tooltip(page, touch)
+        assert "The chapter says" in tooltip.inner_text()
+        laid_out = tooltip.evaluate(TOOLTIP_LINES)
+        lines = laid_out["lines"]
+        # no line of one row overlaps a line of another row: the quote never runs under the citation
+        overlaps = [
+            (a, b)
+            for i, a in enumerate(lines)
+            for b in lines[i + 1 :]
+            if a["row"] != b["row"]
+            and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5
+            and min(a["right"], b["right"]) - max(a["left"], b["left"]) > 0.5
+        ]
+        assert overlaps == []
+        assert laid_out["hidden"] == [], "a value is cut off"
+        box = laid_out["box"]
+        assert box["left"] >= 0 and box["right"] <= viewport["width"]
+        assert box["top"] >= 0 and box["bottom"] <= viewport["height"]
+        # every line is inside the tooltip's box (wrapped, not running past its edge)
+        assert all(
+            line["left"] >= box["left"] - 0.5 and line["right"] <= box["right"] + 0.5 for line in lines
+        )
+        assert laid_out["background"].startswith("rgb("), f"see-through tooltip: {laid_out['background']}"
+    finally:
+        context.close()
+
+
+OVERLAPS = """() => {
+  // pairs of texts that overlap each other, and texts that overlap a bar, in every drawn chart
+  const found = [];
+  const box = el => el.getBoundingClientRect();
+  const meets = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+                          && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+  const shown = el => !el.closest('[opacity="0"]') && getComputedStyle(el).opacity !== '0';
+  document.querySelectorAll('.startup-chart').forEach(chart => {
+    const texts = Array.from(chart.querySelectorAll('svg text'))
+      .filter(t => t.textContent.trim() && box(t).width > 0 && shown(t));
+    const bars = Array.from(chart.querySelectorAll('svg g.mark-rect.role-mark path'))
+      .filter(b => box(b).width > 0);
+    texts.forEach((t, i) => {
+      texts.slice(i + 1).forEach(u => {
+        if (meets(box(t), box(u))) found.push([chart.id, t.textContent, u.textContent]);
+      });
+      bars.forEach(b => { if (meets(box(t), box(b))) found.push([chart.id, t.textContent, 'a bar']); });
+    });
+  });
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_no_chart_label_overlaps_a_bar_a_value_or_another_label(browser, site_url, viewport):
+    found = []
+    for docname in chart_pages():
+        page, context, charts, _, _ = visit(browser, site_url, docname, viewport)
+        try:
+            if charts:
+                found += [(docname, *overlap) for overlap in page.evaluate(OVERLAPS)]
+        finally:
+            context.close()
+    assert found == []
+
+
+def test_charts_draw_without_vega_warnings(browser, site_url):
+    warnings = []
+    for docname in chart_pages():
+        for viewport in (PHONE, DESKTOP):
+            context = browser.new_context(viewport=viewport)
+            page = context.new_page()
+            page.on(
+                "console",
+                lambda m, name=docname: warnings.append((name, m.text)) if m.type == "warning" else None,
+            )
+            page.goto(f"{site_url}/{docname}.html", wait_until="load")
+            if page.locator(".startup-chart").count():
+                page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
+            context.close()
+    assert warnings == []
+
+
+THEME = "() => document.documentElement.dataset.theme"
+
+
+@pytest.mark.parametrize("system", ["light", "dark"])
+def test_the_site_follows_the_system_setting_until_the_reader_chooses(browser, site_url, system):
+    context = browser.new_context(viewport=DESKTOP, color_scheme=system)
+    page = context.new_page()
+    try:
+        page.goto(f"{site_url}/chapters/{FIRST.dirname}/finance.html", wait_until="load")
+        page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
+        assert page.evaluate(THEME) == system
+        assert page.evaluate("() => localStorage.getItem('mode')") in (None, "auto"), "a choice was stored"
+        modes = page.locator(".startup-chart").evaluate_all("charts => charts.map(c => c.dataset.chartMode)")
+        assert set(modes) == {system}
+        # the reader's first click on the theme button changes what they see
+        [button] = [b for b in page.locator(".theme-switch-button").all() if b.is_visible()][:1]
+        button.click()
+        other = "light" if system == "dark" else "dark"
+        page.wait_for_function(f"() => document.documentElement.dataset.theme === '{other}'", timeout=5_000)
+    finally:
+        context.close()
+
+
+def test_printing_from_dark_mode_prints_dark_on_light_charts(browser, site_url):
+    page, context, _, _, _ = visit(browser, site_url, f"chapters/{FIRST.dirname}/finance", DESKTOP, "dark")
+    try:
+        assert page.evaluate(THEME) == "dark"
+        page.emulate_media(media="print")
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('.startup-chart'))"
+            ".every(c => c.dataset.chartMode === 'light')",
+            timeout=10_000,
+        )
+        page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
+        backgrounds = page.locator(".startup-chart").evaluate_all(f"charts => charts.map({DRAWN_BACKGROUND})")
+        assert min(backgrounds) > 0.8, backgrounds
+        labels = page.locator(".startup-chart svg g.role-axis-label text").evaluate_all(
+            "texts => texts.map(t => getComputedStyle(t).fill.match(/\\d+/g).map(Number))"
+        )
+        assert labels and all(sum(colour) / 3 < 128 for colour in labels), "light labels on paper"
+    finally:
+        context.close()

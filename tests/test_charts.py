@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import altair as alt
 import pandas as pd
 import pytest
+import vl_convert
 
 from startup_capitalism import chapters, charts, evidence, rendering
 
@@ -272,13 +274,67 @@ def test_the_comparison_shows_every_chapter_side_by_side_by_period():
     other = SCORES.assign(chapter=99, country="Elsewhere")
     spec = spec_of(charts.scores_across_chapters(pd.concat([SCORES, other])))
     embedded = embedded_rows(spec)
-    assert {r["chapter_label"] for r in embedded} == {
-        f"Chapter {JAPAN.number}: {JAPAN.country}",
-        "Chapter 99: Elsewhere",
-    }
-    assert spec["encoding"]["color"]["field"] == "period"
-    assert spec["encoding"]["yOffset"]["field"] == "series"
-    assert "column" not in spec["encoding"]  # a facet could not take its column's width
+    labels = {r["chapter_label"] for r in embedded}
+    # each chapter named with its country
+    assert labels == {f"Chapter {JAPAN.number}: {JAPAN.country}", "Chapter 99: Elsewhere"}
+    marks = next(layer for layer in layers(spec) if layer["mark"]["type"] == "point")
+    # one colour per chapter (with a legend), one row per dimension, each chapter a line in it
+    assert marks["encoding"]["color"]["field"] == "chapter_label"
+    assert marks["encoding"]["color"].get("legend", {}) is not None
+    assert marks["encoding"]["y"]["field"] == "dimension"
+    assert marks["encoding"]["yOffset"]["field"] == "chapter_label"
+    assert "shape" not in json.dumps(marks["encoding"]["color"])
+    assert "column" not in marks["encoding"]  # a facet could not take its column's width
+
+
+def chart_height(spec: dict) -> float:
+    """The height of the chart as vl-convert draws it (the print width)."""
+    svg = vl_convert.vegalite_to_svg(rendering.print_spec(spec), vl_version=rendering.VEGALITE_VERSION)
+    return float(re.search(r'<svg[^>]*\bheight="([\d.]+)"', svg).group(1))
+
+
+def test_the_comparison_of_twenty_chapters_fits_one_screen():
+    twenty = pd.concat([SCORES] + [SCORES.assign(chapter=n, country=f"Country {n}") for n in range(3, 22)])
+    spec = spec_of(charts.scores_across_chapters(twenty))
+    assert len({r["chapter_label"] for r in embedded_rows(spec)}) == 20
+    assert chart_height(spec) <= 800
+
+
+def test_period_legends_show_a_ring_where_the_chart_draws_a_ring():
+    for chart in (charts.figure_n_1(SCORES), charts.scores_across_chapters(SCORES)):
+        spec = spec_of(chart)
+        (ring,) = spec["usermeta"]["rings"]
+        compiled = vl_convert.vegalite_to_vega(spec, vl_version=rendering.VEGALITE_VERSION)
+        shapes = next(scale for scale in compiled["scales"] if scale["name"] == "shape")
+        # the scale's domain is the periods, in order
+        drawn = dict(zip(charts.PERIOD_COLOURS, shapes["range"], strict=True))
+        # the ring's shape is a ring (a path with a hole), the other period's a dot
+        assert drawn[ring] == charts.RING_SHAPE and drawn[ring].count("M") == 2
+        assert all(shape == "circle" for period, shape in drawn.items() if period != ring)
+        # the marks and the legend draw that one shape scale: the legend's symbols are the marks
+        assert any(legend.get("shape") == "shape" for legend in compiled["legends"])
+
+
+def test_a_chart_of_rows_with_a_step_height_is_drawn_at_a_fixed_height():
+    spec = spec_of(charts.evidence_timeline(ROWS, **LABELS))
+    assert "step" in spec["height"]
+    screen = rendering.screen_spec(spec)
+    rows = rendering.chart_rows(spec)
+    lanes = len({r["dimension_label"] for r in rows}) * len({r["lane_offset"] for r in rows})
+    assert screen["height"] == spec["height"]["step"] * lanes
+    assert screen["usermeta"]["rowCount"] == lanes
+
+
+def test_a_chart_says_which_rows_it_leaves_out_and_why():
+    spec = spec_of(charts.instrument_timeline(ROWS, **LABELS))
+    undated = int((ROWS["instrument"].notna() & ROWS["year"].isna()).sum())
+    assert charts.left_out(charts.instrument_timeline(ROWS, **LABELS)) == (
+        {"undated": undated} if undated else {}
+    )
+    summary = rendering.data_table_html(spec).split("</summary>")[0]
+    assert f"{len(rendering.chart_rows(spec))} rows" in summary
+    if undated:
+        assert f"{undated} undated row" in summary
 
 
 def test_a_faceted_chart_is_refused_with_what_to_do_instead():

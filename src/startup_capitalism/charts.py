@@ -42,6 +42,12 @@ EVIDENCE_TOOLTIP = [
     alt.Tooltip("citation_label:N", title="Citation"),
     alt.Tooltip("id:N", title="Evidence row"),
 ]
+SCORE_TOOLTIP = [
+    alt.Tooltip("dimension:N", title="Dimension"),
+    alt.Tooltip("period:N", title="Period"),
+    alt.Tooltip("score:Q", title="Score"),
+    alt.Tooltip("quote:N", title="The chapter says"),
+]
 
 
 @alt.theme.register(THEME_NAME, enable=True)
@@ -115,6 +121,24 @@ def awaiting_data(title: str, message: str) -> alt.Chart:
     )
 
 
+def _left_out(**reasons: int) -> dict:
+    """The chart's `usermeta` naming the rows it leaves out and why (`undated=5`): the page says so
+    under the chart ("Data behind this chart") and a caption glues the same numbers (`left_out`)."""
+    kept = [{"why": why, "rows": int(count)} for why, count in reasons.items() if count]
+    return {"leftOut": kept} if kept else {}
+
+
+def left_out(chart: alt.TopLevelMixin) -> dict[str, int]:
+    """{reason: rows} for the rows of its frame a chart does not draw (undated facts, ...)."""
+    usermeta = chart.to_dict().get("usermeta") or {}
+    return {part["why"]: part["rows"] for part in usermeta.get("leftOut", [])}
+
+
+def drawn_rows(chart: alt.TopLevelMixin) -> pd.DataFrame:
+    """The rows a chart draws, as its "Data behind this chart" table lists them: captions count these."""
+    return pd.DataFrame(rendering.chart_rows(chart.to_dict()))
+
+
 def one_chapter(frame: pd.DataFrame) -> tuple[int, str]:
     """The (number, country) of the one chapter a frame's rows come from; a chart of one chapter
     must never mix in another's rows."""
@@ -168,6 +192,7 @@ def _timeline(
     description: str,
 ) -> alt.LayerChart:
     """Dated facts on a time axis in lanes; the legend filters the lanes."""
+    undated = int(rows["year"].isna().sum())
     rows = rows[rows["year"].notna()].copy()
     description = f"{description} {_timeline_summary(rows, lane)}"
     rows = collapsed(rows, [lane, "year", "year_end"]).copy()  # the summary counts every row
@@ -204,7 +229,11 @@ def _timeline(
         .add_params(pick)
     )
     return (points + spans).properties(
-        title=alt.Title(title, subtitle=subtitle), description=description, width=600, height=alt.Step(9)
+        title=alt.Title(title, subtitle=subtitle),
+        description=description,
+        width=600,
+        height=alt.Step(9),
+        usermeta=_left_out(undated=undated),
     )
 
 
@@ -325,7 +354,8 @@ def dated_values(
             "year:Q",
             title="Year",
             axis=alt.Axis(format="d", tickMinStep=1),
-            scale=alt.Scale(zero=False, padding=12),
+            # room for the values written over the first and last points
+            scale=alt.Scale(zero=False, padding=40),
         ),
         y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=True)),
         color=alt.Color(f"{series}:N", title=series_title),
@@ -395,10 +425,10 @@ def category_counts(
 
 
 def instrument_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, description: str) -> alt.Chart:
-    """Debt and equity instruments on a time axis, one lane each."""
-    rows = collapsed(
-        chart_rows(frame[frame["instrument"].notna() & frame["year"].notna()]), ["instrument", "year"]
-    )
+    """Debt and equity instruments on a time axis, one lane each; undated instruments are counted
+    in the chart's `usermeta` (`left_out`)."""
+    instruments = frame[frame["instrument"].notna()]
+    rows = collapsed(chart_rows(instruments[instruments["year"].notna()]), ["instrument", "year"])
     rows["lane_offset"] = rows.groupby(["instrument", "year"]).cumcount() % 4
     description = f"{description} {_timeline_summary(rows, 'instrument')}"
     return (
@@ -423,7 +453,9 @@ def instrument_timeline(frame: pd.DataFrame, *, title: str, subtitle: str, descr
             ),
             tooltip=EVIDENCE_TOOLTIP,
         )
-        .properties(width=560, height=alt.Step(18))
+        .properties(
+            width=560, height=alt.Step(18), usermeta=_left_out(undated=int(instruments["year"].isna().sum()))
+        )
     )
 
 
@@ -433,6 +465,36 @@ def _score_summary(rows: pd.DataFrame, order: list[str]) -> str:
         scored = rows[rows["dimension"] == dimension].to_dict("records")
         parts.append(dimension + ": " + ", ".join(f"{row['period']} {row['score']}" for row in scored))
     return "; ".join(parts) + "."
+
+
+RING_PERIOD = "antecedents"  # drawn as a ring around the other period's dot, so equal scores show
+
+
+# a ring as a symbol of its own (Vega-Lite's custom shapes are paths in [-1, 1]; the inner circle,
+# drawn the other way round, is the hole), so that marks and legends draw the same ring
+RING_SHAPE = "M0,-1A1,1,0,1,1,0,1A1,1,0,1,1,0,-1ZM0,-0.7A0.7,0.7,0,1,0,0,0.7A0.7,0.7,0,1,0,0,-0.7Z"
+
+
+def _period_shape(legend_colour: str | None = None) -> alt.Shape:
+    """The period as the mark's shape: a ring for the antecedents, a dot for startup capitalism.
+    Its legend draws the same ring and dot (merged with a colour legend of the same field, or in
+    `legend_colour` where colour tells the chapters apart); `usermeta.rings` lets the page's own
+    legend on a phone draw them too."""
+    periods = list(PERIOD_COLOURS)
+    # beside the chapters' legend, where colour tells the chapters apart
+    extra = (
+        {"symbolFillColor": legend_colour, "symbolStrokeColor": legend_colour, "orient": "right"}
+        if legend_colour
+        else {}
+    )
+    return alt.Shape(
+        "period:N",
+        title="Period",
+        scale=alt.Scale(
+            domain=periods, range=[RING_SHAPE if period == RING_PERIOD else "circle" for period in periods]
+        ),
+        legend=alt.Legend(title="Period", symbolSize=200, **extra),
+    )
 
 
 def figure_n_1(scores: pd.DataFrame) -> alt.Chart:
@@ -451,27 +513,23 @@ def figure_n_1(scores: pd.DataFrame) -> alt.Chart:
     link = base.mark_rule(strokeWidth=3, color="#bbbbbb").encode(
         x=alt.X("min(score):Q"), x2="max(score):Q", y=y
     )
-    period_colour = alt.Color(
-        "period:N",
-        title="Period",
-        scale=alt.Scale(domain=list(PERIOD_COLOURS), range=list(PERIOD_COLOURS.values())),
-    )
-    tooltip = [
-        alt.Tooltip("dimension:N", title="Dimension"),
-        alt.Tooltip("period:N", title="Period"),
-        alt.Tooltip("score:Q", title="Score"),
-        alt.Tooltip("quote:N", title="The chapter says"),
-    ]
+    period_scale = alt.Scale(domain=list(PERIOD_COLOURS), range=list(PERIOD_COLOURS.values()))
+    # colour and shape of one field and title: Vega-Lite draws them as one legend, ring and dot
+    period_colour = {
+        "color": alt.Color("period:N", title="Period", scale=period_scale),
+        "shape": _period_shape(),
+    }
+    tooltip = SCORE_TOOLTIP
     # antecedents as a ring, startup capitalism as a dot inside it, so equal scores stay visible
     rings = (
-        base.transform_filter("datum.period == 'antecedents'")
-        .mark_point(size=420, filled=False, strokeWidth=3, opacity=1)
-        .encode(x=x, y=y, color=period_colour, tooltip=tooltip)
+        base.transform_filter(f"datum.period == '{RING_PERIOD}'")
+        .mark_point(size=420, filled=True, opacity=1)
+        .encode(x=x, y=y, tooltip=tooltip, **period_colour)
     )
     dots = (
-        base.transform_filter("datum.period == 'startup capitalism'")
-        .mark_circle(size=150, opacity=1)
-        .encode(x=x, y=y, color=period_colour, tooltip=tooltip)
+        base.transform_filter(f"datum.period != '{RING_PERIOD}'")
+        .mark_point(size=150, filled=True, opacity=1)
+        .encode(x=x, y=y, tooltip=tooltip, **period_colour)
     )
     return (link + rings + dots).properties(
         title=alt.Title(
@@ -479,60 +537,74 @@ def figure_n_1(scores: pd.DataFrame) -> alt.Chart:
             subtitle="The authors’ scores; 1 is the Mark II ideal type, higher lies toward Mark I",
         ),
         description=f"Dumbbell chart of the authors' scores for {country} on five dimensions, antecedents "
-        "period versus startup capitalism: " + _score_summary(rows, order),
+        "period (ring) versus startup capitalism (dot): " + _score_summary(rows, order),
         width=480,
         height=alt.Step(34),
+        usermeta={"rings": [RING_PERIOD]},
     )
 
 
-def scores_across_chapters(scores: pd.DataFrame) -> alt.Chart:
-    """Every chapter's Figure N.1 scores by dimension, the antecedents and startup capitalism side
-    by side (one colour per period, one shape per chapter)."""
+# the comparison stays within one screen's height: each dimension's row holds every chapter, at
+# most this many pixels per chapter and per row
+COMPARISON_ROW_HEIGHT = 100
+COMPARISON_STEP = (5, 24)  # pixels per chapter inside a dimension's row, fewest and most
+
+
+def scores_across_chapters(scores: pd.DataFrame) -> alt.LayerChart:
+    """Every chapter's Figure N.1 scores, one row per dimension and one colour per chapter (its
+    country named in the legend): a ring for the antecedents, a dot for startup capitalism, joined
+    by a line, each chapter on a line of its own inside the dimension's row."""
     rows = scores.astype(object).where(scores.notna(), None)
+    numbers = sorted({int(number) for number in rows["chapter"]})
+    # each chapter named with its country, in the form of the table of contents' parts
     rows["chapter_label"] = [f"Chapter {row['chapter']}: {row['country']}" for row in rows.to_dict("records")]
-    countries = sorted(set(rows["chapter_label"]), key=lambda label: int(label.split()[1].rstrip(":")))
+    labels = list(dict.fromkeys(rows.sort_values("chapter", kind="stable")["chapter_label"]))
     summary = "; ".join(
-        f"{label}: {_score_summary(rows[rows['chapter_label'] == label], DIMENSIONS)}" for label in countries
+        f"{label}: {_score_summary(rows[rows['chapter_label'] == label], DIMENSIONS)}" for label in labels
     )
-    rows["series"] = [f"{row['chapter_label']}, {row['period']}" for row in rows.to_dict("records")]
-    series = [f"{label}, {period}" for label in countries for period in PERIOD_COLOURS]
-    return (
-        alt.Chart(rows)
-        .mark_circle(size=150, opacity=0.9)
-        .encode(
-            x=alt.X(
-                "score:Q",
-                title="Score (1 = Mark II ideal type; higher = toward Mark I)",
-                axis=alt.Axis(tickMinStep=1, format="d"),
-                scale=alt.Scale(zero=False, nice=False, padding=30),
-            ),
-            y=alt.Y("dimension:N", title=None, sort=DIMENSIONS),
-            # one row per chapter and period inside each dimension: a single view, so the chart
-            # can take its column's width (facets cannot)
-            yOffset=alt.YOffset("series:N", sort=series),
-            color=alt.Color(
-                "period:N",
-                title="Period",
-                scale=alt.Scale(domain=list(PERIOD_COLOURS), range=list(PERIOD_COLOURS.values())),
-            ),
-            shape=alt.Shape("chapter_label:N", title="Chapter", sort=countries),
-            tooltip=[
-                alt.Tooltip("chapter_label:N", title="Chapter"),
-                alt.Tooltip("dimension:N", title="Dimension"),
-                alt.Tooltip("period:N", title="Period"),
-                alt.Tooltip("score:Q", title="Score"),
-                alt.Tooltip("quote:N", title="The chapter says"),
-            ],
-        )
-        .properties(
-            title=alt.Title(
-                "The chapters’ scores side by side: antecedents and startup capitalism",
-                subtitle="The authors’ Figure N.1 scores of each chapter; 1 is the Mark II ideal type, "
-                "higher lies toward Mark I",
-            ),
-            description="Dot chart of the authors' scores on five dimensions, one shape per chapter, the "
-            "antecedents period beside startup capitalism: " + summary,
-            width=560,
-            height=alt.Step(16 * len(series)),
-        )
+    step = max(COMPARISON_STEP[0], min(COMPARISON_STEP[1], COMPARISON_ROW_HEIGHT // max(1, len(numbers))))
+    base = alt.Chart(rows)
+    x = alt.X(
+        "score:Q",
+        title="Score (1 = Mark II ideal type; higher = toward Mark I)",
+        axis=alt.Axis(tickMinStep=1, format="d"),
+        scale=alt.Scale(zero=False, nice=False, padding=30),
+    )
+    y = alt.Y("dimension:N", title=None, sort=DIMENSIONS)
+    offset = alt.YOffset("chapter_label:N", sort=labels)
+    chapter_scale = alt.Scale(scheme="tableau20" if len(labels) > 10 else "tableau10")
+    # the chapters' legend beside the rows, so twenty chapters still fit one screen's height
+    colour = alt.Color(
+        "chapter_label:N",
+        title="Chapter",
+        sort=labels,
+        scale=chapter_scale,
+        legend=alt.Legend(orient="right", direction="vertical", columns=1),
+    )
+    tooltip = [alt.Tooltip("chapter_label:N", title="Chapter"), *SCORE_TOOLTIP]
+    link = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
+        x=alt.X("min(score):Q"), x2="max(score):Q", y=y, yOffset=offset, color=colour
+    )
+    ring = f"datum.period == '{RING_PERIOD}'"
+    marks = base.mark_point(opacity=1, filled=True).encode(
+        x=x,
+        y=y,
+        yOffset=offset,
+        color=colour,
+        shape=_period_shape("#6b6b6b"),
+        size=alt.condition(ring, alt.value(min(260, 8 * step * step)), alt.value(min(80, 3 * step * step))),
+        tooltip=tooltip,
+    )
+    return (link + marks).properties(
+        title=alt.Title(
+            "The chapters’ scores side by side: antecedents and startup capitalism",
+            subtitle="The authors’ Figure N.1 scores of each chapter, one colour per chapter: a ring for "
+            "the antecedents, a dot for startup capitalism; 1 is the Mark II ideal type, higher lies "
+            "toward Mark I",
+        ),
+        description="Dot chart of the authors' scores on five dimensions, one colour per chapter, the "
+        "antecedents period (ring) joined to startup capitalism (dot): " + summary,
+        width=560,
+        height=alt.Step(step),
+        usermeta={"rings": [RING_PERIOD]},
     )

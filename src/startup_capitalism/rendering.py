@@ -88,6 +88,7 @@ def screen_spec(spec: dict) -> dict:
         )
     screen = print_spec(spec)
     screen.pop("title", None)
+    _fixed_height(screen)
     screen["width"] = "container"
     screen["autosize"] = {"type": "fit-x", "contains": "padding", "resize": True}
     config = screen.setdefault("config", {})
@@ -96,6 +97,32 @@ def screen_spec(spec: dict) -> dict:
     # Vega cuts an axis title at the axis' length, which is short on a phone
     config.setdefault("axis", {})["titleLimit"] = AXIS_TITLE_LIMIT
     return screen
+
+
+def _distinct(rows: list[dict], field: str | None) -> int:
+    return len({json.dumps(row.get(field), sort_keys=True) for row in rows}) if field else 1
+
+
+def _fixed_height(screen: dict) -> None:
+    """A height of so many pixels per row instead of Vega-Lite's `{"step": n}`.
+
+    A chart that takes its column's width (autosize fit-x) with a step height makes Vega-Lite warn
+    in the console ('Dropping "fit-y" because spec has discrete height') each time it is drawn.
+    The rows are the y values times the yOffset values (Vega-Lite's step is for the inner band);
+    `usermeta` keeps the step and the count, so that the page's script can grow the rows."""
+    height = screen.get("height")
+    if not isinstance(height, dict) or "step" not in height:
+        return
+    fields = {"y": None, "yOffset": None}
+    for view in [screen] + list(screen.get("layer", [])):
+        for channel in fields:
+            definition = view.get("encoding", {}).get(channel)
+            if isinstance(definition, dict) and fields[channel] is None:
+                fields[channel] = definition.get("field")
+    rows = chart_rows(screen)
+    count = max(1, _distinct(rows, fields["y"]) * _distinct(rows, fields["yOffset"]))
+    screen["height"] = height["step"] * count
+    screen["usermeta"] = {**screen.get("usermeta", {}), "rowStep": height["step"], "rowCount": count}
 
 
 def _fields(spec: dict):
@@ -143,7 +170,8 @@ def data_table_html(spec: dict) -> str:
         for row in rows
     )
     return (
-        f'<details class="startup-chart-data"><summary>Data behind this chart ({len(rows)} rows)</summary>\n'
+        '<details class="startup-chart-data"><summary>Data behind this chart '
+        f"({_rows_and_left_out(spec, rows)})</summary>\n"
         f'<div class="startup-chart-data-scroll"><table><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div></details>\n"
     )
@@ -153,6 +181,20 @@ def _cell_html(field: str, value) -> str:
     """A cell of the data table: an evidence row's id links to its row in the evidence explorer."""
     text = _cell(value)
     return row_link(text) if field == EVIDENCE_ID_FIELD and text else html.escape(text)
+
+
+def left_out_text(spec: dict) -> str:
+    """'5 undated rows are not drawn': what the chart's `usermeta.leftOut` (charts._left_out) says."""
+    parts = [
+        f"{part['rows']} {part['why']} row{'s are' if part['rows'] != 1 else ' is'} not drawn"
+        for part in (spec.get("usermeta") or {}).get("leftOut", [])
+    ]
+    return "; ".join(parts)
+
+
+def _rows_and_left_out(spec: dict, rows: list[dict]) -> str:
+    drawn = f"{len(rows)} row{'' if len(rows) == 1 else 's'}"
+    return f"{drawn}; {left_out_text(spec)}" if left_out_text(spec) else drawn
 
 
 def _cell(value) -> str:

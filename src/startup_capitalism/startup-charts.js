@@ -14,8 +14,11 @@
   };
   var charts = [];
 
+  var printing = window.matchMedia ? window.matchMedia("print") : { matches: false };
+
+  // on paper a chart is always dark on light, whatever the screen's mode
   function isDark() {
-    return document.documentElement.getAttribute("data-theme") === "dark";
+    return !printing.matches && document.documentElement.getAttribute("data-theme") === "dark";
   }
 
   function merged(base, extra) {
@@ -57,25 +60,46 @@
     });
   }
 
-  // names written across a bar chart (text at a fixed x) break into lines, with room made above
+  // names written across a bar chart (text at a fixed x, above each bar) break into lines. Vega
+  // writes a text's further lines below its first, which would run into the bar and its value:
+  // every name gets as many lines as the longest (blank ones first) and is lifted by the lines it
+  // adds, so its last line sits just above its bar; the rows grow by the lines added.
+  var LINE_HEIGHT = 13;
+
   function wrapWrittenNames(spec, width) {
     var datasets = spec.datasets || {};
     var rows = spec.data && datasets[spec.data.name];
     if (!rows) return;
-    var most = 1;
     (spec.layer || []).forEach(function (layer) {
       var mark = typeof layer.mark === "string" ? { type: layer.mark } : (layer.mark || {});
       var encoding = layer.encoding || {};
       if (mark.type !== "text" || !encoding.x || !("value" in encoding.x) || !encoding.text || !encoding.text.field) return;
-      var field = encoding.text.field, wrapped = field + "__lines";
-      rows.forEach(function (row) {
-        var split = lines(String(row[field]), width * 3);
-        row[wrapped] = split;
-        if (Array.isArray(split)) most = Math.max(most, split.length);
+      var field = encoding.text.field, wrapped = field + "__lines", most = 1;
+      var split = rows.map(function (row) {
+        var parts = lines(String(row[field]), width * 3);
+        parts = Array.isArray(parts) ? parts : [parts];
+        most = Math.max(most, parts.length);
+        return parts;
       });
+      if (most === 1) return;
+      rows.forEach(function (row, index) {
+        var parts = split[index];
+        while (parts.length < most) parts.unshift("");
+        row[wrapped] = parts;
+      });
+      layer.mark = Object.assign({}, mark, { lineHeight: LINE_HEIGHT, dy: (mark.dy || 0) - LINE_HEIGHT * (most - 1) });
       encoding.text = Object.assign({}, encoding.text, { field: wrapped });
+      if (spec.usermeta && spec.usermeta.rowStep) spec.usermeta.rowStep += LINE_HEIGHT * (most - 1);
     });
-    if (most > 1 && spec.height && spec.height.step) spec.height = { step: spec.height.step + 13 * (most - 1) };
+  }
+
+  function dropLegends(view) {
+    (view.layer || []).forEach(dropLegends);
+    var encoding = view.encoding || {};
+    Object.keys(encoding).forEach(function (channel) {
+      var definition = encoding[channel];
+      if (definition && typeof definition === "object" && definition.legend) definition.legend = null;
+    });
   }
 
   function specFor(chart, dark) {
@@ -86,12 +110,17 @@
       config.legend = Object.assign({}, config.legend, { columns: 1 });
       // a legend hangs off the plot's left edge, after the axis labels: on a phone the legend of a
       // chart that is not filtered through it is drawn in HTML below the chart instead, where it wraps
-      if (!chart.filtered) config.legend.disable = true;
+      if (!chart.filtered) {
+        config.legend.disable = true;
+        dropLegends(spec);  // a legend set on a channel is drawn whatever the config says
+      }
       config.axisX = Object.assign({}, config.axisX, { titleAnchor: "end" });
       wrapTitles(spec, width);
       wrapWrittenNames(spec, width);
       if (JSON.stringify(spec.layer || []).indexOf('"type":"text"') >= 0) spec.padding = { left: 5, top: 5, bottom: 5, right: 72 };
     }
+    // rows of a fixed height (rendering._fixed_height), grown for wrapped names
+    if (spec.usermeta && spec.usermeta.rowStep) spec.height = spec.usermeta.rowStep * spec.usermeta.rowCount;
     if (dark) config = merged(config, DARK_CONFIG);
     spec.config = config;
     return spec;
@@ -156,6 +185,36 @@
     return found;
   }
 
+  // one list of a phone's HTML legend: a swatch per value, a ring for the values the chart draws
+  // as rings (usermeta.rings), so the legend shows the marks the chart draws
+  function legendList(title, values, colourOf, rings) {
+    var part = document.createElement("div");
+    if (title) {
+      var heading = document.createElement("p");
+      heading.className = "startup-chart-legend-title";
+      heading.textContent = title;
+      part.appendChild(heading);
+    }
+    var list = document.createElement("ul");
+    values.forEach(function (value) {
+      var item = document.createElement("li");
+      var swatch = document.createElement("span");
+      swatch.className = "startup-chart-swatch";
+      if (rings.indexOf(value) >= 0) {
+        swatch.classList.add("startup-chart-swatch-ring");
+        swatch.style.borderColor = colourOf(value);
+      } else {
+        swatch.style.background = colourOf(value);
+      }
+      swatch.setAttribute("aria-hidden", "true");
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(String(value)));
+      list.appendChild(item);
+    });
+    part.appendChild(list);
+    return part;
+  }
+
   function htmlLegend(chart, view) {
     var old = chart.block.querySelector(".startup-chart-legend");
     if (old) old.remove();
@@ -163,27 +222,17 @@
     var scale;
     try { scale = view.scale("color"); } catch (error) { return; }
     if (!scale || !scale.domain) return;
+    var rings = (chart.spec.usermeta && chart.spec.usermeta.rings) || [];
     var legend = document.createElement("div");
     legend.className = "startup-chart-legend";
-    var title = colourTitle(chart.spec);
-    if (title) {
-      var heading = document.createElement("p");
-      heading.className = "startup-chart-legend-title";
-      heading.textContent = title;
-      legend.appendChild(heading);
+    legend.appendChild(legendList(colourTitle(chart.spec), scale.domain(), scale, rings));
+    // periods told apart by ring and dot rather than colour: a legend of their own, in grey
+    var shapes = null;
+    try { shapes = view.scale("shape"); } catch (error) { shapes = null; }
+    var ringInColours = scale.domain().some(function (value) { return rings.indexOf(value) >= 0; });
+    if (shapes && shapes.domain && rings.length && !ringInColours) {
+      legend.appendChild(legendList("Period", shapes.domain(), function () { return "#6b6b6b"; }, rings));
     }
-    var list = document.createElement("ul");
-    scale.domain().forEach(function (value) {
-      var item = document.createElement("li");
-      var swatch = document.createElement("span");
-      swatch.className = "startup-chart-swatch";
-      swatch.style.background = scale(value);
-      swatch.setAttribute("aria-hidden", "true");
-      item.appendChild(swatch);
-      item.appendChild(document.createTextNode(String(value)));
-      list.appendChild(item);
-    });
-    legend.appendChild(list);
     chart.target.insertAdjacentElement("afterend", legend);
   }
 
@@ -212,7 +261,33 @@
     });
   }
 
+  // vega-tooltip puts its box beside the pointer and flips it to the other side at a window's edge,
+  // which can still leave a wide box partly off screen: move it back inside the window
+  var EDGE = 4;
+  function keepOnScreen(tip) {
+    if (!tip.classList.contains("visible")) return;
+    var box = tip.getBoundingClientRect();
+    var left = Math.min(Math.max(box.left, EDGE), Math.max(EDGE, window.innerWidth - box.width - EDGE));
+    var top = Math.min(Math.max(box.top, EDGE), Math.max(EDGE, window.innerHeight - box.height - EDGE));
+    if (Math.abs(left - box.left) > 0.5) tip.style.left = left + "px";
+    if (Math.abs(top - box.top) > 0.5) tip.style.top = top + "px";
+  }
+
+  function watchTooltip() {
+    var watched = null;
+    function watch() {
+      var tip = document.getElementById("vg-tooltip-element");
+      if (!tip || tip === watched) return;
+      watched = tip;
+      new MutationObserver(function () { keepOnScreen(tip); })
+        .observe(tip, { attributes: true, attributeFilter: ["style", "class"], childList: true, subtree: true });
+    }
+    watch();
+    new MutationObserver(watch).observe(document.body, { childList: true });
+  }
+
   function start() {
+    watchTooltip();
     document.querySelectorAll("script.startup-chart-spec").forEach(function (script) {
       var target = document.getElementById(script.getAttribute("data-chart"));
       if (!target) return;
@@ -238,7 +313,7 @@
     }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     // printing changes the column's width (no sidebars) without a resize event: draw again
     var redrawAll = function () { charts.forEach(function (chart) { if (chart.view) draw(chart); }); };
-    if (window.matchMedia) window.matchMedia("print").addEventListener("change", redrawAll);
+    if (printing.addEventListener) printing.addEventListener("change", redrawAll);
     // Escape closes an open chart menu and gives the focus back to its button
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") return;

@@ -29,6 +29,14 @@ VIEWPORT_TAG = re.compile(r'<meta name="viewport"[^>]*>\s*')
 REPEATED_TITLE = re.compile(r"<title>(.+?) &#8212; \1</title>")
 FONTAWESOME_SCRIPT = re.compile(r'<script[^>]*src="[^"]*scripts/fontawesome\.js[^"]*"[^>]*></script>\s*')
 ICON_CLASS = re.compile(r"\bfa-([a-z0-9-]+)")
+# the theme loads the search index on every page for its search box: deferred, it no longer holds
+# up the page's first paint (it is run in the same order, before the search box can be opened)
+SEARCH_SCRIPT = re.compile(r'<script src="([^"]*(?:searchtools|language_data|searchindex)\.js)"></script>')
+# markup the HTML standard does not allow (a Nu HTML Checker error): pandas' `<style scoped>` in
+# notebook outputs
+SCOPED_STYLE = re.compile(r"<style scoped>")
+# the themes' Jinja fragments, copied into _static unrendered: not pages, so not published
+THEME_FRAGMENTS = ("webpack-macros.html", "sbt-webpack-macros.html")
 # an icon in the theme's fontawesome.js: name: [width, height, [aliases], "unicode", "path"]
 ICON_DEFINITIONS = re.compile(r'(?<![\w-])"?([a-z0-9-]+)"?:\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","(M[^"]+)"\]')
 # page assets that only pages using them need (checked against the page's HTML body)
@@ -206,9 +214,11 @@ def _theme_fontawesome_js() -> str:
 
 
 def _fixed_page(html: str) -> str:
-    """One viewport tag, one title, no icon script."""
+    """One viewport tag, one title, no icon script, the search scripts deferred, valid HTML."""
     tags = VIEWPORT_TAG.findall(html)
     fixed = REPEATED_TITLE.sub(r"<title>\1</title>", FONTAWESOME_SCRIPT.sub("", html))
+    fixed = SEARCH_SCRIPT.sub(r'<script defer="defer" src="\1"></script>', fixed)
+    fixed = SCOPED_STYLE.sub("<style>", fixed)
     if len(tags) > 1:
         first = fixed.index(tags[0]) + len(tags[0])
         fixed = fixed[:first] + VIEWPORT_TAG.sub("", fixed[first:])
@@ -263,6 +273,8 @@ def _write_icon_stylesheet(app: Sphinx, exception) -> None:
     generated = _generated_static(app)
     for asset in (*SITE_ASSETS, "vega-offline.js"):
         shutil.copy2(generated / asset, outdir / "_static" / asset)
+    for fragment in THEME_FRAGMENTS:
+        (outdir / "_static" / fragment).unlink(missing_ok=True)
     if not app.startup_icons_by_page:
         return  # no page written: the stylesheet is the last build's, for the same pages
     noted = _icons_file(app)
