@@ -180,10 +180,10 @@ def test_the_import_registers_the_chapter(imported):
     site, _ = registry.read_toc(copy / "_toc.yml")
     captions = [part["caption"] for part in site["parts"]]
     assert captions[:4] == [
-        "Chapter 2: Japan",
-        "Chapter 2: evidence notebooks",
-        "Chapter 9: Testland",
-        "Chapter 9: evidence notebooks",
+        "Chapter 2 Japan",
+        "Chapter 2 Japan: evidence notebooks",
+        "Chapter 9 Testland",
+        "Chapter 9 Testland: evidence notebooks",
     ]
     package = json.loads((copy / "data" / "datapackage.json").read_text(encoding="utf-8"))
     fields = {field["name"]: field for field in package["resources"][0]["schema"]["fields"]}

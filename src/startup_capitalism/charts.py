@@ -557,7 +557,7 @@ def scores_across_chapters(scores: pd.DataFrame) -> alt.LayerChart:
     rows = scores.astype(object).where(scores.notna(), None)
     numbers = sorted({int(number) for number in rows["chapter"]})
     # each chapter named with its country, in the form of the table of contents' parts
-    rows["chapter_label"] = [f"Chapter {row['chapter']}: {row['country']}" for row in rows.to_dict("records")]
+    rows["chapter_label"] = [f"Chapter {row['chapter']} {row['country']}" for row in rows.to_dict("records")]
     labels = list(dict.fromkeys(rows.sort_values("chapter", kind="stable")["chapter_label"]))
     summary = "; ".join(
         f"{label}: {_score_summary(rows[rows['chapter_label'] == label], DIMENSIONS)}" for label in labels

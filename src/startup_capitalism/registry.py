@@ -4,9 +4,9 @@ functions (pure: they return the new content, so the importer can stage it and m
 place all at once); `registration_problems` checks that the TOCs and the data package match the
 chapters declared in `chapters/*/index.md`.
 
-TOC shape (`_toc.yml`): per chapter, in order of number, a part "Chapter N: Title" holding the
-chapter's opening page with its sections (back-matter pages last), then a part
-"Chapter N: evidence notebooks"; the book's own parts ("Across the book", "Appendix") follow.
+TOC shape (`_toc.yml`): per chapter, in order of number, a part "Chapter N Title" (the chapter's
+title line) holding the chapter's opening page with its sections (back-matter pages last), then a
+part "Chapter N Title: evidence notebooks"; the book's own parts ("Across the book", "Appendix") follow.
 `_toc-pdf.yml`: every chapter's opening page with its sections, then the book's own pages.
 """
 
@@ -23,15 +23,15 @@ from .chapters import BACK_MATTER_PAGES, OPENING_PAGE, Chapter, all_chapters
 
 SITE_TOC = "_toc.yml"
 PDF_TOC = "_toc-pdf.yml"
-CHAPTER_CAPTION = re.compile(r"Chapter (\d+): ")
+CHAPTER_CAPTION = re.compile(r"Chapter (\d+) ")
 
 
 def chapter_caption(chapter: Chapter) -> str:
-    return f"Chapter {chapter.number}: {chapter.title}"
+    return chapter.heading  # the one form of a chapter's name: its title line, as the authors write it
 
 
 def notebooks_caption(chapter: Chapter) -> str:
-    return f"Chapter {chapter.number}: evidence notebooks"
+    return f"{chapter.heading}: evidence notebooks"
 
 
 def docname(folder: str, chapter: Chapter, page: str) -> str:

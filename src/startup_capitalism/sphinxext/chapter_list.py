@@ -19,7 +19,7 @@ class ChapterListDirective(SphinxDirective):
         for chapter in all_chapters():
             opening = opening_docname(chapter)
             self.env.note_dependency(str(chapter.folder / "index.md"))
-            title = f"Chapter {chapter.number}: {chapter.title}"
+            title = chapter.heading
             reference = addnodes.pending_xref(
                 "",
                 nodes.inline(title, title),
