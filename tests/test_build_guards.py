@@ -309,7 +309,5 @@ def test_a_plain_jupyter_book_build_leaves_the_published_site_alone(scratch_book
     )
     assert result.returncode != 0
     last_line = result.stderr.strip().splitlines()[-1]
-    assert last_line.startswith("_build/html is the published site") and "make html" in last_line, (
-        result.stderr
-    )
+    assert last_line.startswith("startup_capitalism:") and "make html" in last_line, result.stderr
     assert checksums.sums_of(site) == before

@@ -18,37 +18,17 @@ for file, so the published site never depends on the builds before it (`make rep
 - a removed page: Sphinx writes nothing when the only change is a page removed, so the search
   index, the general index and `objects.inv` would still list it. The front page is read again
   then, so that the build writes and those are made again without it.
-- the published site (`_build/html`) is written only by `tools/build_book.py`, which builds in a
-  work folder and publishes only a good build: a plain `jupyter-book build .` would write into it
-  in place, so it stops saying what to run instead.
+
+(A plain `jupyter-book build .`, which would write the published `_build/html` in place, is
+stopped before anything is read by `entry`.)
 """
 
 from __future__ import annotations
 
-import contextlib
 import shutil
-import sys
 from pathlib import Path
 
 from sphinx.application import Sphinx
-
-from .. import paths
-
-LAUNCH_PROVIDERS = ("binderhub_url", "jupyterhub_url", "thebe", "colab_url", "jupyterlite_url")
-PUBLISHED = "html"  # the published site's folder in the build folder, as jupyter-book's default
-
-
-def _refuse_to_write_the_published_site(app: Sphinx) -> None:
-    outdir = Path(app.outdir).resolve()
-    published = {(folder / PUBLISHED).resolve() for folder in (paths.ROOT / "_build", paths.build_folder())}
-    if outdir in published:
-        with contextlib.suppress(OSError):  # the empty folder Sphinx made for its environment
-            Path(app.doctreedir).rmdir()
-        relative = outdir.relative_to(paths.ROOT) if outdir.is_relative_to(paths.ROOT) else outdir
-        sys.exit(
-            f"{relative} is the published site, written only by `make html` or `make book` "
-            "(tools/build_book.py builds in _build/work and publishes a good build): run one of those"
-        )
 
 
 def _static_from_nothing(app: Sphinx, builder) -> None:
@@ -84,15 +64,16 @@ def _search_index_without_emptied_words(app: Sphinx) -> list:
     return []
 
 
-def stale_files(outdir: Path, env, pages_written: set[str], notebooks_copied: bool) -> list[Path]:
+def stale_files(outdir: Path, env, pages_written: set[str]) -> list[Path]:
     """Files in the output that no document of this build makes (outside `_static`).
 
-    A page's source copy is `_sources/<docname><its source's suffix>`; with launch buttons on,
-    the theme also copies a notebook page's `.ipynb` there (`notebooks_copied`)."""
+    A page's source copy is `_sources/<docname><its source's suffix>`; a notebook page also has its
+    executed `.ipynb` there (`notebook_downloads`, or the theme's copy with launch buttons on)."""
     docs = set(env.all_docs) | pages_written
     sources = {docname + Path(env.doc2path(docname)).suffix for docname in env.all_docs}
-    if notebooks_copied:
-        sources |= {docname + ".ipynb" for docname in env.all_docs}
+    sources |= {
+        docname + ".ipynb" for docname in env.all_docs if "kernelspec" in env.metadata.get(docname, {})
+    }
     images = {unique for _, unique in env.images.values()}
     downloads = {unique for _, unique in env.dlfiles.values()}
     stale = []
@@ -134,15 +115,11 @@ def _remove_stale_files(app: Sphinx, exception) -> None:
     # a build that wrote no page wrote nothing (not even the general index or the search page)
     if exception is not None or app.builder.format != "html" or not app.startup_pages_written:
         return
-    launch_buttons = (app.config.html_theme_options or {}).get("launch_buttons") or {}
-    # sphinx-book-theme copies the notebooks when one of its launch providers is set
-    notebooks_copied = any(launch_buttons.get(key) for key in LAUNCH_PROVIDERS)
-    for path in stale_files(Path(app.outdir), app.env, app.startup_pages_written, notebooks_copied):
+    for path in stale_files(Path(app.outdir), app.env, app.startup_pages_written):
         path.unlink()
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("builder-inited", _refuse_to_write_the_published_site, priority=100)
     app.connect("write-started", _static_from_nothing)
     app.connect("builder-inited", _start_noting)
     app.connect("html-page-context", _note_written_pages)
