@@ -59,6 +59,9 @@ def book_theme() -> alt.theme.ThemeConfig:
             "font": font,
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555"},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6", "labelLimit": 360},
+            # a year axis drawn wide packs its labels edge to edge ("19861988..."): every other
+            # label is dropped until a gap of 6 px stands between them
+            "axisQuantitative": {"labelOverlap": "greedy", "labelSeparation": 6},
             "legend": {
                 "labelFontSize": 11,
                 "titleFontSize": 12,
