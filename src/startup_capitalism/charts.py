@@ -302,9 +302,11 @@ def quantity_bars(
         + "."
     )
     if log_scale:
-        # a bar needs a baseline: the power of ten below the smallest value
+        # a bar needs a baseline: the power of ten below the smallest value (strictly below: a
+        # value that is itself a power of ten, US$1 billion, would draw a bar of no length)
         values = frame["value"].astype(float)
-        low, high = 10 ** math.floor(math.log10(values.min())), 10 ** math.ceil(math.log10(values.max()))
+        low = 10 ** (math.ceil(math.log10(values.min())) - 1)
+        high = 10 ** math.ceil(math.log10(values.max()))
         scale = alt.Scale(type="log", domain=[low, high])
         powers = [10**exponent for exponent in range(round(math.log10(low)), round(math.log10(high)) + 1)]
         axis = alt.Axis(values=powers, labelExpr=LARGE_NUMBER_LABEL)
