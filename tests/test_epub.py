@@ -17,16 +17,16 @@ import pytest
 from bs4 import BeautifulSoup
 from test_prose import CHAPTERS, chapter_docnames_of, missing_in_order, normalise
 
-from conftest import ROOT, chapter_docnames, prose_text
+from conftest import BUILD, ROOT, SITE, chapter_docnames, prose_text
 
-EPUB = ROOT / "_build" / "epub" / "book.epub"
-WORK = ROOT / "_build" / "work-pdf"  # the EPUB is written from the PDF's work folder
+EPUB = BUILD / "epub" / "book.epub"
+WORK = BUILD / "work-pdf"  # the EPUB is written from the PDF's work folder
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @pytest.fixture(scope="module")
 def epub(built_book) -> zipfile.ZipFile:
-    assert EPUB.is_file(), "make book leaves no _build/epub/book.epub"
+    assert EPUB.is_file(), f"the book build leaves no {EPUB}"
     with zipfile.ZipFile(EPUB) as archive:
         yield archive
 
@@ -72,7 +72,7 @@ def test_the_package_declares_its_language_title_and_accessibility(epub):
     opf = package(epub)
     assert opf.find("dc:language").text == "en"
     assert normalise(opf.find("dc:title").text) == normalise(
-        BeautifulSoup((ROOT / "_build" / "html" / "index.html").read_bytes(), "html.parser").find("h1").text
+        BeautifulSoup((SITE / "index.html").read_bytes(), "html.parser").find("h1").text
     ).rstrip("#")
     properties = {meta.get("property") for meta in opf.find_all("meta")}
     for needed in (

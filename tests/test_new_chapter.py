@@ -118,7 +118,7 @@ def test_the_import_writes_the_chapter_its_notebooks_and_its_manuscript(imported
     )
     assert (copy / "sources/manuscript/chapter-09-testland.txt").read_bytes() == FIXTURE.read_bytes()
     changed = sorted(name for name in before if snapshot(copy).get(name) != before[name])
-    assert changed == ["_toc-pdf.yml", "_toc.yml", "data/datapackage.json"]
+    assert changed == ["_toc-pdf.yml", "_toc.yml", "data/datapackage.json", "data/uncoded-quantities.csv"]
 
 
 def test_the_chapter_is_declared_once_in_its_opening_page(imported):

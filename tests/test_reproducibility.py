@@ -114,14 +114,15 @@ def test_the_build_writes_sha256sums_of_every_published_file(built_book):
 
 def test_the_published_site_holds_exactly_the_files_of_the_build(built_book):
     """Publishing copies the work folder's site as it is (no file of an earlier publication is
-    kept), plus the PDFs and SHA256SUMS."""
+    kept), plus the PDFs, the EPUB and SHA256SUMS."""
     work = built_book.site.parent / "work" / "_build" / "html"
 
     def files(folder):
         return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
     pdfs = {p.name for p in built_book.pdf.parent.glob("*.pdf")}
-    assert pdfs and files(built_book.site) == files(work) | pdfs | {"SHA256SUMS"}
+    epubs = {p.name for p in (built_book.site.parent / "epub").glob("*.epub")}
+    assert pdfs and epubs and files(built_book.site) == files(work) | pdfs | epubs | {"SHA256SUMS"}
 
 
 def test_the_pdf_dates_are_the_commits(built_book):

@@ -56,13 +56,9 @@ from startup_capitalism.manuscript import (
 from startup_capitalism.paths import ROOT
 
 MANUSCRIPTS = Path("sources") / "manuscript"
-# every quantity of a new chapter is listed as not yet coded, so that the chapter validates at once
-# (`make validate` requires each quantity recorded by a row or listed with a reason); a co-author
-# who records one in a row deletes its line, as `make validate` then asks
-NOT_YET_CODED = (
-    "not yet coded: listed by the chapter's import; record it in an evidence row (and delete this "
-    "line) or give the reason it stays uncoded"
-)
+# every quantity of a new chapter is listed as not yet coded (evidence_rules.NOT_YET_CODED), so
+# that the chapter validates at once: `make validate` requires each quantity recorded by a row or
+# listed with a reason
 PASSAGE_AROUND = 30  # characters of the paragraph either side of a listed quantity
 FOOTNOTE_DEFINITION = (
     "[^{n}]: Note {n} of the chapter. Its text is in the print edition; the manuscript this "
@@ -309,7 +305,9 @@ def uncoded_lines(chapter: Chapter, pages_dir: Path, root: Path) -> str:
                 start = text.rfind(" ", 0, max(0, quantity.start - PASSAGE_AROUND)) + 1
                 end = text.find(" ", quantity.end + PASSAGE_AROUND)
                 passage = text[start : end if end >= 0 else len(text)]
-                writer.writerow([chapter.number, section, quantity.text, passage, NOT_YET_CODED])
+                writer.writerow(
+                    [chapter.number, section, quantity.text, passage, evidence_rules.NOT_YET_CODED]
+                )
     return buffer.getvalue()
 
 

@@ -13,7 +13,7 @@
    MyST parser the build uses; the published values are read from the HTML.
 
 Each difference is printed by page, exhibit or table number, row id and column, published → re-
-executed ("Exhibit 2.7, jp-emp-27, value: published 12.5, re-executed 13.5"); then a table per
+executed ("Exhibit N.k, <row id>, value: published 12.5, re-executed 13.5"); then a table per
 notebook. Exits 1 on any difference.
 """
 
@@ -58,7 +58,7 @@ VALUE_WIDTH = 160
 
 @dataclass(frozen=True)
 class Paste:
-    page: str  # docname, "chapters/02-japan/employment"
+    page: str  # docname, "chapters/NN-slug/section"
     kind: str  # "chart", "table" or "text"
     notebook: Path
     key: str
@@ -188,7 +188,7 @@ def execute_all(paths: list[Path]) -> dict[Path, tuple[dict[str, dict], float]]:
 @dataclass(frozen=True)
 class Difference:
     page: str
-    where: str  # "Exhibit 2.7", "Table 2.5", "Exhibit 2.7 caption", "text"
+    where: str  # "Exhibit N.k", "Table N.k", "Exhibit N.k caption", "text"
     row: str  # the evidence row id, "row 3", or the glue key
     column: str
     published: object

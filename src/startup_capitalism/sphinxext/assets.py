@@ -35,6 +35,10 @@ SEARCH_SCRIPT = re.compile(r'<script src="([^"]*(?:searchtools|language_data|sea
 # markup the HTML standard does not allow (a Nu HTML Checker error): pandas' `<style scoped>` in
 # notebook outputs
 SCOPED_STYLE = re.compile(r"<style scoped>")
+# myst-nb's summary of a hidden cell ("Show code cell source"): its aria-label hides the visible
+# words from screen readers (axe: label-content-name-mismatch) and its `<p>`s may not stand in a
+# `<summary>` (Nu): the visible words name it, in `<span>`s (startup-charts.css shows one at a time)
+HIDDEN_CELL_SUMMARY = re.compile(r'<summary aria-label="Toggle hidden content">(.*?)</summary>', re.S)
 # the themes' Jinja fragments, copied into _static unrendered: not pages, so not published
 THEME_FRAGMENTS = ("webpack-macros.html", "sbt-webpack-macros.html")
 # an icon in the theme's fontawesome.js: name: [width, height, [aliases], "unicode", "path"]
@@ -219,6 +223,12 @@ def _fixed_page(html: str) -> str:
     fixed = REPEATED_TITLE.sub(r"<title>\1</title>", FONTAWESOME_SCRIPT.sub("", html))
     fixed = SEARCH_SCRIPT.sub(r'<script defer="defer" src="\1"></script>', fixed)
     fixed = SCOPED_STYLE.sub("<style>", fixed)
+    fixed = HIDDEN_CELL_SUMMARY.sub(
+        lambda found: (
+            "<summary>" + found[1].replace("<p ", "<span ").replace("</p>", "</span>") + "</summary>"
+        ),
+        fixed,
+    )
     if len(tags) > 1:
         first = fixed.index(tags[0]) + len(tags[0])
         fixed = fixed[:first] + VIEWPORT_TAG.sub("", fixed[first:])
