@@ -908,4 +908,6 @@ def _listed(
             start <= quantity.start and quantity.end <= end for start, end in _spans(entry.passage, paragraph)
         )
     ]
+    # a decided entry before the import's to-do for the same quantity (a to-do left unused is silent)
+    listing.sort(key=lambda entry: entry.reason == NOT_YET_CODED)
     return next((entry for entry in listing if entry not in used), listing[0] if listing else None)
