@@ -71,13 +71,16 @@ def test_a_warm_rebuild_executes_nothing(scratch_book):
 
 
 def unquoted_words(page) -> str:
-    """Three words of `page`, as it is, that no evidence row's quote covers (an edit there breaks none)."""
+    """Three words of `page`, as it is, that no evidence row's quote, score's sentence or listed
+    quantity's passage covers (an edit there breaks none)."""
     import csv
 
     from startup_capitalism.evidence_rules import page_paragraphs
 
-    with (page.parents[2] / "data" / "evidence.csv").open(encoding="utf-8", newline="") as rows:
-        quotes = [row["quote"] for row in csv.DictReader(rows)]
+    quotes = []
+    for name in ("evidence.csv", "scores.csv", "uncoded-quantities.csv"):
+        with (page.parents[2] / "data" / name).open(encoding="utf-8", newline="") as rows:
+            quotes += [row.get("quote") or row["passage"] for row in csv.DictReader(rows)]
     text = page.read_text(encoding="utf-8")
     for paragraph in page_paragraphs(page):
         covered = set()
@@ -123,10 +126,10 @@ def test_a_data_edit_executes_the_notebooks_that_read_it_and_changes_the_chart(s
 
 
 BAD_EDITS = {
-    "broken cross-reference": (
+    "broken cross-reference": (  # before three words of the page as it is (None: see below)
         "chapters/02-japan/innovation.md",
-        "As these statements illustrate,",
-        "{ref}`no-such-label` As these statements illustrate,",
+        None,
+        "{ref}`no-such-label` ",
         r"innovation\.md:\d+: WARNING: undefined label: 'no-such-label'",
     ),
     "missing glue key": (
@@ -148,6 +151,9 @@ BAD_EDITS = {
 def test_a_bad_edit_stops_every_build_says_where_and_publishes_nothing(scratch_book, case):
     """Strict on every run: the second build, with nothing changed, fails the same way."""
     path, old, new, message = BAD_EDITS[case]
+    if old is None:  # an insertion before words no row quotes
+        old = unquoted_words(scratch_book / path)
+        new += old
     with edited(scratch_book / path, old, new):
         for run in ("first", "second"):
             log = build(scratch_book, expect_ok=False)
@@ -177,9 +183,10 @@ def test_a_prose_edit_is_in_the_site_and_on_the_changes_page(scratch_book):
     from startup_capitalism import manuscript_changes
     from startup_capitalism.chapters import all_chapters
 
-    sentence = "This helped to reduce the financial risk associated with starting a company."
-    edit = sentence.replace("reduce", "lower")
-    with edited(scratch_book / "chapters" / "02-japan" / "finance.md", sentence, edit):
+    page = scratch_book / "chapters" / "02-japan" / "finance.md"
+    words = unquoted_words(page)  # three words of the page as it is, no row quoting them
+    first, word, last = words.split()
+    with edited(page, words, f"{first} proseeditword {last}"):
         build(scratch_book)
         site = scratch_book / "_build" / "html" / "chapters" / "02-japan"
         changes = BeautifulSoup((site / "changes.html").read_text(encoding="utf-8"), "html.parser").find(
@@ -187,7 +194,7 @@ def test_a_prose_edit_is_in_the_site_and_on_the_changes_page(scratch_book):
         )
         edited_items = changes.select("ol.manuscript-edited-list > li")
         assert len(edited_items) == 1 and "1 edited, 0 added and 0 removed" in changes.get_text(" ")
-        assert [s.get_text() for s in edited_items[0].select("strong")] == ["reduce", "lower"]
+        assert [s.get_text() for s in edited_items[0].select("strong")] == [word, "proseeditword"]
         # fidelity holds for the edited pages: each sentence of the copy's pages is in its site, in order
         chapter = all_chapters(scratch_book / "chapters")[0]
         page = BeautifulSoup((site / "finance.html").read_text(encoding="utf-8"), "html.parser").find("main")
