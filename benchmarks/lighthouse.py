@@ -27,9 +27,9 @@ from pathlib import Path
 from benchmarks import throttled_pages
 from benchmarks.report import Figure
 from startup_capitalism.explorer import PAGE as EXPLORER
+from startup_capitalism.paths import ROOT
 from startup_capitalism.site_server import serve_site
 
-ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE_VERSION = "12.8.2"  # the last 12.x: 13 wants Node 22, Debian's is 20
 INSTALL_DIR = ROOT / "_build" / "lighthouse"
 CLI = INSTALL_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
