@@ -17,6 +17,15 @@ from pathlib import Path
 from . import paths
 
 
+def _reported(problems: list, summary: str) -> bool:
+    """Each problem on stderr, then the summary line; True when there was any."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(summary, file=sys.stderr)
+    return bool(problems)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate the evidence CSV files.")
     parser.add_argument("--evidence", type=Path, default=paths.EVIDENCE_CSV, help="evidence CSV to check")
@@ -61,11 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             (arguments.scores, SCORES_RESOURCE),
         ):
             parsed, problems = validate_file(path, resource, actors_path=arguments.actors)
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            if problems:
+            if _reported(problems, f"{path}: {len(problems)} problem(s)"):
                 failed = True
-                print(f"{path}: {len(problems)} problem(s)", file=sys.stderr)
             else:
                 print(f"{path}: {len(parsed.rows)} rows valid")
                 valid[resource] = records(parsed)
@@ -75,11 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             quantities = quantity_problems(
                 valid[EVIDENCE_RESOURCE], valid[SCORES_RESOURCE], arguments.uncoded
             )
-            for problem in quantities:
-                print(problem, file=sys.stderr)
-            if quantities:
+            if _reported(quantities, f"{arguments.uncoded}: {len(quantities)} quantity problem(s)"):
                 failed = True
-                print(f"{arguments.uncoded}: {len(quantities)} quantity problem(s)", file=sys.stderr)
             else:
                 print(f"{arguments.uncoded}: every quantity of the chapter pages accounted for")
         # the citations audit: warnings for the authors, never a failure
