@@ -62,7 +62,7 @@ checkers: system-deps $(CHECKERS)/node_modules/.installed
 # --- data ----------------------------------------------------------------------------------
 validate: lock-check deps
 	@echo "==> [validate] checking $(EVIDENCE), $(ACTORS) and $(SCORES)"
-	@$(BIN)/python -m startup_capitalism.validate --evidence $(EVIDENCE) --actors $(ACTORS) --scores $(SCORES)
+	@$(BIN)/python -m startup_capitalism.evidence.validate --evidence $(EVIDENCE) --actors $(ACTORS) --scores $(SCORES)
 
 # --- a new chapter -------------------------------------------------------------------------
 # `make chapter MANUSCRIPT=path/to/file.txt`: import an authors' manuscript as a new chapter

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from benchmarks import throttled_pages
 from benchmarks.report import Figure
-from startup_capitalism.explorer import PAGE as EXPLORER
+from startup_capitalism.evidence.explorer import PAGE as EXPLORER
 from startup_capitalism.paths import ROOT
 from startup_capitalism.site_server import serve_site
 

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from startup_capitalism import bibliography, chapters, citations, paragraphs, paths
-from startup_capitalism.citations import Work
+from startup_capitalism import chapters, paths
+from startup_capitalism.text import bibliography, citations, paragraphs
+from startup_capitalism.text.citations import Work
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fake-references.bib"
 FENCED_BLOCK = re.compile(r"^```.*?^```[ \t]*$", flags=re.M | re.S)

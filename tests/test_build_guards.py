@@ -75,7 +75,7 @@ def unquoted_words(page) -> str:
     quantity's passage covers (an edit there breaks none)."""
     import csv
 
-    from startup_capitalism.evidence_rules import page_paragraphs
+    from startup_capitalism.evidence.rules import page_paragraphs
 
     quotes = []
     for name in ("evidence.csv", "scores.csv", "uncoded-quantities.csv"):
@@ -180,8 +180,8 @@ def test_a_malformed_row_fails_the_build_and_leaves_no_site(scratch_book):
 
 
 def test_a_prose_edit_is_in_the_site_and_on_the_changes_page(scratch_book):
-    from startup_capitalism import manuscript_changes
     from startup_capitalism.chapters import all_chapters
+    from startup_capitalism.text import manuscript_changes
 
     page = scratch_book / "chapters" / "02-japan" / "finance.md"
     words = unquoted_words(page)  # three words of the page as it is, no row quoting them

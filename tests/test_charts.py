@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from startup_capitalism import chapters, charts, evidence, rendering
+from startup_capitalism import chapters, evidence
+from startup_capitalism.figures import charts, rendering
 
 # the checks below are on Japan's own rows (its job tenure, its dollar sums, its scores)
 JAPAN = chapters.chapter(2)
@@ -209,7 +210,7 @@ def test_the_vega_bundle_matches_the_vega_lite_version_altair_writes():
     ],
 )
 def test_quantities_are_formatted_in_code(value, unit, expected):
-    from startup_capitalism import fmt
+    from startup_capitalism.figures import fmt
 
     assert fmt.quantity(value, unit) == expected
 
@@ -229,13 +230,13 @@ def test_quantities_are_formatted_in_code(value, unit, expected):
     ],
 )
 def test_qualified_amounts_say_how_exact_they_are(value, unit, qualifier, expected):
-    from startup_capitalism import fmt
+    from startup_capitalism.figures import fmt
 
     assert fmt.quantity(value, unit, qualifier) == expected
 
 
 def test_an_open_period_is_labelled_as_running_on():
-    from startup_capitalism import fmt
+    from startup_capitalism.figures import fmt
 
     rows = evidence.load_evidence(every_row=True).set_index("id")
     assert fmt.date_label(rows.loc["jp-emp-01"].to_dict()) == "1990s onward"
@@ -244,7 +245,7 @@ def test_an_open_period_is_labelled_as_running_on():
 
 
 def test_tables_name_actors_by_canonical_name_and_tooltips_keep_the_texts_wording():
-    from startup_capitalism.tables import evidence_table
+    from startup_capitalism.figures.tables import evidence_table
 
     kishida = ROWS[ROWS["actor_id"] == "kishida-government"]
     assert kishida["actor"].nunique() > 1
@@ -338,7 +339,7 @@ def test_a_chart_says_which_rows_it_leaves_out_and_why():
 
 
 def test_a_faceted_chart_is_refused_with_what_to_do_instead():
-    from startup_capitalism import rendering
+    from startup_capitalism.figures import rendering
 
     faceted = spec_of(alt.Chart(SCORES).mark_point().encode(x="score:Q", y="dimension:N", column="period:N"))
     with pytest.raises(ValueError, match="xOffset/yOffset"):

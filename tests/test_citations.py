@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from startup_capitalism import chapters, citations, paragraphs
-from startup_capitalism.citations import Interview, Work, parse_text
+from startup_capitalism import chapters
+from startup_capitalism.text import citations, paragraphs
+from startup_capitalism.text.citations import Interview, Work, parse_text
 
 
 def works_of(text: str) -> list[tuple[str, str]]:
@@ -240,7 +241,7 @@ def test_anchor_for_quote_lands_on_the_quoting_paragraph():
 
 
 def run_validate(capsys, *argv):
-    from startup_capitalism import validate
+    from startup_capitalism.evidence import validate
 
     code = validate.main(list(argv))
     return code, capsys.readouterr().err

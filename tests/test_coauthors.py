@@ -29,16 +29,11 @@ from bs4 import BeautifulSoup
 from test_new_chapter import in_copy, scratch_copy
 
 from conftest import ROOT, prose_text
-from startup_capitalism import (
-    chapters,
-    evidence,
-    evidence_rules,
-    manuscript,
-    manuscript_changes,
-    registry,
-    uncoded,
-)
-from startup_capitalism.evidence_rules import Context
+from startup_capitalism import chapters, evidence, registry
+from startup_capitalism.evidence import rules as evidence_rules
+from startup_capitalism.evidence import uncoded
+from startup_capitalism.evidence.rules import Context
+from startup_capitalism.text import manuscript, manuscript_changes
 
 FIXTURE = ROOT / "tests" / "fixtures" / "chapter-07-fictonia.txt"
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
@@ -128,7 +123,7 @@ def test_a_spreadsheets_bom_and_crlf_are_rewritten_by_validate_and_said(tmp_path
         0
     ].message
     result = subprocess.run(
-        [sys.executable, "-m", "startup_capitalism.validate", "--evidence", str(draft)],
+        [sys.executable, "-m", "startup_capitalism.evidence.validate", "--evidence", str(draft)],
         capture_output=True,
         text=True,
     )

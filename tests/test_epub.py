@@ -103,7 +103,7 @@ def epub_text(epub: zipfile.ZipFile) -> str:
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.dirname)
 def test_every_sentence_of_the_pages_is_in_the_epub_in_order(epub, chapter):
-    from startup_capitalism import manuscript_changes
+    from startup_capitalism.text import manuscript_changes
 
     sentences = manuscript_changes.page_sentences(chapter, ROOT)
     assert len(sentences) > 10

@@ -622,7 +622,7 @@ def test_a_value_changed_away_from_its_quote_is_rejected(tmp_path):
 
 
 def test_values_written_in_words_and_with_scales_are_read():
-    from startup_capitalism.evidence_rules import quantities
+    from startup_capitalism.evidence.rules import quantities
 
     stated = {q.text: q.values for q in quantities(REAL["jp-fin-56"]["quote"])}
     assert stated == {"24,000": (24000.0,), "US$7 billion": (7e9,)}  # the citation's year is no quantity
@@ -748,13 +748,13 @@ def test_charts_that_count_by_actor_count_every_partner():
 
 
 def test_every_quantity_of_the_chapter_is_recorded_or_listed():
-    from startup_capitalism.uncoded import check_files
+    from startup_capitalism.evidence.uncoded import check_files
 
     assert check_files() == []
 
 
 def _quantity_messages(tmp_path, chapters=paths.CHAPTERS_DIR, evidence_rows=None, uncoded_text=None):
-    from startup_capitalism.uncoded import check_files
+    from startup_capitalism.evidence.uncoded import check_files
 
     evidence_path, uncoded_path = paths.EVIDENCE_CSV, paths.UNCODED_CSV
     if evidence_rows is not None:

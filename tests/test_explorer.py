@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
-from startup_capitalism import explorer, fmt
-from startup_capitalism.evidence import load_evidence
+from startup_capitalism.evidence import explorer, load_evidence
+from startup_capitalism.figures import fmt
 
 PAGE = explorer.PAGE
 

@@ -12,7 +12,7 @@ import pytest
 from test_browser import DESKTOP, PHONE, browser, site_url, visit  # noqa: F401 (pytest fixtures)
 
 from startup_capitalism import paths
-from startup_capitalism.explorer import PAGE as EXPLORER
+from startup_capitalism.evidence.explorer import PAGE as EXPLORER
 
 ROWS = "article.evidence-row"
 VISIBLE_ROWS = "article.evidence-row:not([hidden])"

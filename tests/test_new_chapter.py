@@ -20,8 +20,8 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, prose_text
 from startup_capitalism import chapters, paths, registry
-from startup_capitalism.manuscript import read_manuscript
 from startup_capitalism.scratch import copy_of_the_files
+from startup_capitalism.text.manuscript import read_manuscript
 
 FIXTURES = ROOT / "tests" / "fixtures"
 FIXTURE = FIXTURES / "chapter-09-testland.txt"

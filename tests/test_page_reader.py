@@ -17,9 +17,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
-from startup_capitalism import chapters, evidence_rules, manuscript_changes, paragraphs, prose
+from startup_capitalism import chapters
 from startup_capitalism.book import Book
-from startup_capitalism.manuscript import read_manuscript
+from startup_capitalism.evidence import rules as evidence_rules
+from startup_capitalism.text import manuscript_changes, paragraphs, prose
+from startup_capitalism.text.manuscript import read_manuscript
 
 PROSE = [
     "The first paragraph of prose, its footnote marker dropped.",

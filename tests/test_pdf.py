@@ -13,7 +13,7 @@ import pytest
 from test_prose import HEADINGS, chapter_docnames_of, normalise
 
 from conftest import ROOT, chapter_docnames
-from startup_capitalism import manuscript_changes
+from startup_capitalism.text import manuscript_changes
 
 FIGURE_CAPTION = "Analyzing Japan’s institutional evolution: antecedents to startup capitalism"
 

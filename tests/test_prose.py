@@ -13,8 +13,8 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import ROOT, prose_text
-from startup_capitalism import manuscript_changes
 from startup_capitalism.chapters import all_chapters
+from startup_capitalism.text import manuscript_changes
 
 CHAPTERS = all_chapters()
 

@@ -9,7 +9,7 @@ import yaml
 
 from conftest import ROOT, chapter_docnames, toc_docnames
 from startup_capitalism.chapters import BACK_MATTER_PAGES, all_chapters
-from startup_capitalism.manuscript_changes import page_paragraphs
+from startup_capitalism.text.manuscript_changes import page_paragraphs
 
 
 def test_every_page_in_the_toc_is_built(built_book):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from startup_capitalism import chapters, paragraphs, works_cited
-from startup_capitalism.citations import parse_text
+from startup_capitalism import chapters
+from startup_capitalism.text import paragraphs, works_cited
+from startup_capitalism.text.citations import parse_text
 
 CHAPTER = chapters.chapter(2)
 # what the chapter's pages cite, as they are now: every expectation below is derived from it

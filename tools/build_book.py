@@ -156,7 +156,7 @@ class Validation:
         self.log = LOGS / "validate.log"
         self.output = self.log.open("w", encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "startup_capitalism.validate"],
+            [sys.executable, "-m", "startup_capitalism.evidence.validate"],
             cwd=ROOT,
             stdout=self.output,
             stderr=subprocess.STDOUT,

@@ -2,7 +2,7 @@
 
     python tools/new_chapter.py path/to/chapter.txt        (or: make chapter MANUSCRIPT=...)
 
-The manuscript is plain text in the form `startup_capitalism.manuscript` reads ("Chapter N Country"
+The manuscript is plain text in the form `startup_capitalism.text.manuscript` reads ("Chapter N Country"
 first, headings on lines of their own, bare footnote numbers, "FIGURE N.k.Caption" lines). The
 tool writes, for chapter N with slug `slug`:
 
@@ -39,9 +39,12 @@ from pathlib import Path
 
 import yaml
 
-from startup_capitalism import evidence_rules, paths, prose, registry
+from startup_capitalism import paths, registry
 from startup_capitalism.chapters import BACK_MATTER_PAGES, OPENING_PAGE, Chapter, ChapterError, all_chapters
-from startup_capitalism.manuscript import (
+from startup_capitalism.evidence import rules as evidence_rules
+from startup_capitalism.paths import ROOT
+from startup_capitalism.text import prose
+from startup_capitalism.text.manuscript import (
     OPENING_SECTION,
     STANDARD_SECTIONS,
     THEMATIC_ANALYSIS,
@@ -53,7 +56,6 @@ from startup_capitalism.manuscript import (
     read_manuscript,
     read_opening,
 )
-from startup_capitalism.paths import ROOT
 
 MANUSCRIPTS = Path("sources") / "manuscript"
 # every quantity of a new chapter is listed as not yet coded (evidence_rules.NOT_YET_CODED), so
@@ -106,8 +108,9 @@ SETUP_CELL = """\
 
 from myst_nb import glue
 
-from startup_capitalism import chapters, charts, evidence
-from startup_capitalism.tables import evidence_table, glue_table
+from startup_capitalism import chapters, evidence
+from startup_capitalism.figures import charts
+from startup_capitalism.figures.tables import evidence_table, glue_table
 
 charts.use_book_charts()
 chapter = chapters.chapter({number})

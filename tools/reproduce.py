@@ -37,10 +37,10 @@ from myst_nb.ext.glue import extract_glue_data_cell
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from startup_capitalism import prose
+from startup_capitalism.figures.rendering import chart_rows
+from startup_capitalism.figures.tables import TABLE_MIME
 from startup_capitalism.paths import ROOT
-from startup_capitalism.rendering import chart_rows
-from startup_capitalism.tables import TABLE_MIME
+from startup_capitalism.text import prose
 
 sys.path.insert(0, str(ROOT / "tools"))
 from execute_notebooks import TIMEOUT, notebooks

@@ -17,7 +17,8 @@ from pathlib import Path
 import yaml
 
 from . import chapters as chapters_module
-from . import paths, prose
+from . import paths
+from .text import prose
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import paths, prose
+from . import paths
+from .text import prose
 
 OPENING_PAGE = "index.md"
 OPENING_SECTION = "opening"

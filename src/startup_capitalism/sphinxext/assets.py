@@ -75,7 +75,7 @@ def _serve_site_assets(app: Sphinx) -> None:
     made_by = _generated_static(app).parent / "vega-offline.version"
     versions = f"vl-convert-python {version('vl-convert-python')}, altair {version('altair')}"
     if not bundle.exists() or not made_by.exists() or made_by.read_text(encoding="utf-8") != versions:
-        from ..rendering import vega_bundle_javascript
+        from ..figures.rendering import vega_bundle_javascript
 
         bundle.write_text("(function () {\n" + vega_bundle_javascript() + "\n})();\n", encoding="utf-8")
         made_by.write_text(versions, encoding="utf-8")

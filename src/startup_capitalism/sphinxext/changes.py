@@ -13,8 +13,9 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from .. import manuscript_changes, paths
+from .. import paths
 from ..chapters import chapter_of_docname
+from ..text import manuscript_changes
 
 HEADINGS = {"edited": "Sentences edited", "added": "Sentences added", "removed": "Sentences removed"}
 

@@ -107,7 +107,7 @@ class FillGluedTables(SphinxPostTransform):
             return
         from myst_nb.ext.glue.crossref import read_glue_cache
 
-        from ..tables import TABLE_MIME  # pandas, imported only by a page that pastes a table
+        from ..figures.tables import TABLE_MIME  # pandas, imported only by a page that pastes a table
 
         cache_folder = self.env.mystnb_config.output_folder
         for pending in pendings:
@@ -131,7 +131,7 @@ class FillGluedTables(SphinxPostTransform):
 
     def _link_row_ids(self, group: nodes.tgroup, column: int) -> None:
         """Each evidence row id links to its row in the evidence explorer (HTML only)."""
-        from ..explorer import PAGE, ROW_ANCHOR
+        from ..evidence.explorer import PAGE, ROW_ANCHOR
 
         if PAGE not in self.env.found_docs:
             return

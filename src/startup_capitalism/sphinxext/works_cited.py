@@ -26,13 +26,14 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .. import bibliography, paths
 from .. import chapters as chapters_module
-from ..citations import Interview, Work, parse_text
-from ..paragraphs import page_paragraphs
+from .. import paths
+from ..text import bibliography
+from ..text.citations import Interview, Work, parse_text
+from ..text.paragraphs import page_paragraphs
 
 if TYPE_CHECKING:
-    from ..works_cited import WorksIndex  # imports pandas: loaded when a page needs the index
+    from ..text.works_cited import WorksIndex  # imports pandas: loaded when a page needs the index
 
 LOGGER = logging.getLogger(__name__)
 WORKS_CITED = "works-cited"
@@ -143,7 +144,7 @@ def _valid_evidence(stamp: tuple):
 
 @lru_cache(maxsize=4)
 def _index(chapter_numbers: tuple[int, ...], stamp: tuple) -> WorksIndex:
-    from ..works_cited import works_index
+    from ..text.works_cited import works_index
 
     chapters = [chapters_module.chapter(n) for n in chapter_numbers]
     return works_index(chapters, valid_evidence())
@@ -259,7 +260,7 @@ def _audit_section(findings, bib: bibliography.ReferenceList | None) -> list[nod
 
 
 def _fill_works_cited(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
-    from ..works_cited import audit
+    from ..text.works_cited import audit
 
     for placeholder in list(doctree.findall(works_cited_list)):
         number = placeholder["chapter"]
@@ -308,7 +309,7 @@ class EvidenceExplorerDirective(SphinxDirective):
     """Every evidence row as a card in the page (HTML), made from the data at build time."""
 
     def run(self) -> list[nodes.Node]:
-        from .. import explorer
+        from ..evidence import explorer
 
         self.env.note_dependency(str(paths.EVIDENCE_CSV))
         for chapter in chapters_module.all_chapters():  # the paragraph anchors come from the prose
@@ -403,7 +404,7 @@ def _rebuild_when_static_changes(app: Sphinx, env, added, changed, removed) -> l
 
 
 def _explorer_script(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    from .. import explorer
+    from ..evidence import explorer
 
     if pagename == EXPLORER:
         app.add_css_file("startup-explorer.css")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import chapters as chapters_module
+from .. import chapters as chapters_module
 from . import citations
 from .citations import Interview, Work
 from .paragraphs import Paragraph, chapter_paragraphs, paragraph_for_quote
@@ -125,7 +125,7 @@ def audit(index: WorksIndex, bib_keys: dict[str, str] | None = None) -> Audit:
 
 def validation_warnings(evidence_path: Path | None) -> list[str]:
     """The audit of every chapter, as `make validate` prints it (evidence joined when it is valid)."""
-    from .evidence import load_evidence
+    from ..evidence import load_evidence
 
     rows = load_evidence(evidence_path, every_row=True) if evidence_path is not None else None
     return audit(works_index(chapters_module.all_chapters(), rows)).warnings()

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from . import chapters, paths, prose
+from .. import chapters, paths
+from ..text import prose
 from .problems import Problem
 
 PERIODS = ("decade", "approximate")

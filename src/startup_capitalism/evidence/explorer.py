@@ -19,9 +19,9 @@ from html import escape
 
 import pandas as pd
 
-from . import chapters as chapters_module
-from . import fmt
-from .paragraphs import paragraph_for_quote
+from .. import chapters as chapters_module
+from ..figures import fmt
+from ..text.paragraphs import paragraph_for_quote
 
 PAGE = "book/evidence-explorer"  # the explorer's docname
 ROW_ANCHOR = "row-"

@@ -1,6 +1,7 @@
 """`make validate`: check the data files against the data package and the chapter text.
 
-    python -m startup_capitalism.validate [--evidence PATH] [--actors PATH] [--scores PATH] [--uncoded PATH]
+    python -m startup_capitalism.evidence.validate [--evidence PATH] [--actors PATH] [--scores PATH]
+        [--uncoded PATH]
 
 A file saved with a byte-order mark or CRLF line ends (as a spreadsheet saves a CSV) is first
 rewritten as UTF-8 without a BOM and with LF line ends, and a line says so. Prints every problem
@@ -14,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import paths
+from .. import paths
 
 
 def _reported(problems: list, summary: str) -> bool:
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     arguments = parser.parse_args(argv)
     try:
-        from .evidence import (
+        from . import (
             ACTORS_RESOURCE,
             EVIDENCE_RESOURCE,
             SCORES_RESOURCE,
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(f"{arguments.uncoded}: every quantity of the chapter pages accounted for")
         # the citations audit: warnings for the authors, never a failure
-        from .works_cited import validation_warnings
+        from ..text.works_cited import validation_warnings
 
         for warning in validation_warnings(valid_evidence):
             print(f"warning: citations: {warning}", file=sys.stderr)

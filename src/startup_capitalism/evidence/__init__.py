@@ -30,10 +30,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import chapters, evidence_rules, paths
-from .chapters import Chapter
-from .evidence_rules import Context, chapter_paragraphs  # noqa: F401 - chapter_paragraphs is public API
+from .. import chapters, paths
+from ..chapters import Chapter
+from . import rules as evidence_rules
 from .problems import Problem
+from .rules import Context, chapter_paragraphs  # noqa: F401 - chapter_paragraphs is public API
 
 EVIDENCE_RESOURCE = "evidence"
 ACTORS_RESOURCE = "actors"

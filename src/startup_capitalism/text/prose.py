@@ -3,7 +3,7 @@
 It parses with the parser the build uses: markdown-it-py as myst-parser configures it
 (`create_md_parser`), with the MyST extensions `_config.yml` enables, so that what it calls a
 paragraph is what the site renders as one. The paragraph anchors (`paragraphs.py`), the quote
-checks (`evidence_rules.py`), the citations (through `paragraphs.py`), the changes page
+checks (`evidence/rules.py`), the citations (through `paragraphs.py`), the changes page
 (`manuscript_changes.py`) and the fidelity tests all read pages here.
 
 What is prose: the top-level paragraphs of the page and those in its lists and block quotes. Not
@@ -26,7 +26,7 @@ from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from . import paths
+from .. import paths
 
 PARAGRAPH, HEADING, CAPTION = "paragraph", "heading", "caption"
 FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\]")

@@ -17,7 +17,7 @@ import math
 import altair as alt
 import vl_convert
 
-from .explorer import row_link
+from ..evidence.explorer import row_link
 
 RENDERER_NAME = "startup_capitalism"
 VEGALITE_VERSION = "v" + ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import chapters, evidence, evidence_rules, paths
-from .evidence_rules import Context, Uncoded
+from .. import chapters, evidence, paths
+from . import rules as evidence_rules
 from .problems import Problem
+from .rules import Context, Uncoded
 
 UNCODED_RESOURCE = "uncoded-quantities"
 

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .chapters import OPENING_SECTION
+from ..chapters import OPENING_SECTION
 
 THEMATIC_ANALYSIS = "thematic-analysis"
 # The book's standard sections, in the order a chapter gives them: (section, heading pattern).

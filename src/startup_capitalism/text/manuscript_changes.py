@@ -27,8 +27,8 @@ from pathlib import Path
 
 import yaml
 
+from ..chapters import BACK_MATTER_PAGES, Chapter
 from . import prose
-from .chapters import BACK_MATTER_PAGES, Chapter
 from .manuscript import Figure, read_manuscript
 
 SENTENCE_END = re.compile(r"(?<=[.?!”])\s+(?=[A-Z“(‘\"'])")

@@ -18,8 +18,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import chapters as chapters_module
-from . import paths, prose
+from .. import chapters as chapters_module
+from .. import paths
+from . import prose
 
 
 @dataclass(frozen=True)
