@@ -10,7 +10,7 @@ Lighthouse is npm's `lighthouse`, pinned, installed by the bench into `_build/li
 `make test`, never into the tree) and run with Debian's Chromium. It is installed without a lock
 file: one of its dependencies asks for another's "latest", so a lock is out of date as soon as that
 package publishes (`npm ci` then refuses it). The site is served as a static host serves it (gzip,
-`startup_capitalism.site_server`), so the scores are those of the published site, not of
+`tests.support.site_server`), so the scores are those of the published site, not of
 Python's uncompressed http.server.
 """
 
@@ -28,7 +28,7 @@ from benchmarks import throttled_pages
 from benchmarks.report import Figure
 from startup_capitalism.evidence.explorer import PAGE as EXPLORER
 from startup_capitalism.paths import ROOT
-from startup_capitalism.site_server import serve_site
+from tests.support.site_server import serve_site
 
 LIGHTHOUSE_VERSION = "12.8.2"  # the last 12.x: 13 wants Node 22, Debian's is 20
 INSTALL_DIR = ROOT / "_build" / "lighthouse"

@@ -10,14 +10,14 @@ latency by default). Transfer size is the sum of `encodedDataLength` over every 
 loaded (what crossed the wire, headers included). "Last chart drawn" is the time since navigation
 start at which every `.startup-chart` on the page holds its SVG (vega-embed's output); for a page
 without charts it is the load event. The site is served as a static host serves it (text files
-gzip-compressed, as GitHub Pages and nginx do: `startup_capitalism.site_server`).
+gzip-compressed, as GitHub Pages and nginx do: `tests.support.site_server`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from startup_capitalism.site_server import serve_site
+from tests.support.site_server import serve_site
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]

@@ -12,7 +12,7 @@ from playwright.sync_api import sync_playwright
 
 from conftest import chapter_docnames, toc_docnames
 from startup_capitalism.chapters import all_chapters
-from startup_capitalism.site_server import CHARTS_DRAWN, serve_site, transferred_bytes_of
+from tests.support.site_server import CHARTS_DRAWN, serve_site, transferred_bytes_of
 
 FIRST = all_chapters()[0]  # a chapter with the book's standard sections
 

@@ -1,7 +1,8 @@
 """The built site served as a static host serves it, and what a page moves over the network.
 
-Shared by tests/test_browser.py and the benchmark (benchmarks/throttled_pages.py). Text files go
-out gzip-compressed and every file with a ten-minute cache lifetime, as GitHub Pages serves a site.
+Shared by tests/test_browser.py and the benchmark (benchmarks/throttled_pages.py, lighthouse.py).
+Text files go out gzip-compressed and every file with a ten-minute cache lifetime, as GitHub Pages
+serves a site.
 """
 
 from __future__ import annotations
