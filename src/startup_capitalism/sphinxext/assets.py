@@ -1,15 +1,19 @@
-"""Sphinx extension: the site in a reader's browser (assets, icons, page metadata, footer).
+"""Sphinx extension: the site in a reader's browser (assets, icons, the theme's head).
 
 - the Vega, Vega-Lite and Vega-Embed JavaScript served from the site itself, deferred, on the
   pages that draw a chart, with the book's chart script after it;
 - the theme's icons from a small generated stylesheet (SVG masks of the icons the pages use)
   instead of its 1.5 MB `fontawesome.js`; page assets a page does not use are left out;
-- one viewport tag and one title per page, a meta description and OpenGraph tags from the
-  page's own text, and a footer without the theme's "By <author>" line.
+- one viewport tag, the search scripts deferred (templates/layout.html) and one title per page;
+  HTML that other extensions write and the standard or a screen reader rejects, fixed where it is
+  made (a post-transform, myst-nb's hidden-cell node).
+No built page is rewritten. The pages' description and OpenGraph tags are sphinxext-opengraph's and
+the footer is the theme's, both set in _config.yml; `ogp_site_url` follows `html: baseurl:`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import urllib.parse
@@ -17,28 +21,20 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 PACKAGE = Path(__file__).parents[1]
 SITE_ASSETS = ("startup-charts.css", "startup-charts.js", "startup-site.js")
 ICON_STYLESHEET = "startup-icons.css"
 # icons the theme's scripts switch to at run time, which no page's HTML names
 ICONS_SET_BY_SCRIPTS = ("compress",)
-DESCRIPTION_LENGTH = 160
-VIEWPORT_TAG = re.compile(r'<meta name="viewport"[^>]*>\s*')
-# the front page's heading is the book's title: the template would say it twice
-REPEATED_TITLE = re.compile(r"<title>(.+?) &#8212; \1</title>")
+# the theme's `<script>` of its 1.5 MB icon font script, named with its digest in the theme's macro
+# (`head_js_preload`); the icons come from startup-icons.css instead
 FONTAWESOME_SCRIPT = re.compile(r'<script[^>]*src="[^"]*scripts/fontawesome\.js[^"]*"[^>]*></script>\s*')
+DOCUTILS_VIEWPORT_TAG = '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
 ICON_CLASS = re.compile(r"\bfa-([a-z0-9-]+)")
-# the theme loads the search index on every page for its search box: deferred, it no longer holds
-# up the page's first paint (it is run in the same order, before the search box can be opened)
-SEARCH_SCRIPT = re.compile(r'<script src="([^"]*(?:searchtools|language_data|searchindex)\.js)"></script>')
-# markup the HTML standard does not allow (a Nu HTML Checker error): pandas' `<style scoped>` in
-# notebook outputs
-SCOPED_STYLE = re.compile(r"<style scoped>")
-# myst-nb's summary of a hidden cell ("Show code cell source"): its aria-label hides the visible
-# words from screen readers (axe: label-content-name-mismatch) and its `<p>`s may not stand in a
-# `<summary>` (Nu): the visible words name it, in `<span>`s (startup-charts.css shows one at a time)
-HIDDEN_CELL_SUMMARY = re.compile(r'<summary aria-label="Toggle hidden content">(.*?)</summary>', re.S)
+# the templates overriding the theme's (layout.html: its head)
+TEMPLATES = Path(__file__).parent / "templates"
 # the themes' Jinja fragments, copied into _static unrendered: not pages, so not published
 THEME_FRAGMENTS = ("webpack-macros.html", "sbt-webpack-macros.html")
 # an icon in the theme's fontawesome.js: name: [width, height, [aliases], "unicode", "path"]
@@ -116,63 +112,25 @@ def _drop_unused_assets(app: Sphinx, pagename, templatename, context, doctree) -
             context[key][:] = [asset for asset in context[key] if keep(asset)]
 
 
-def page_description(doctree: nodes.document | None) -> str:
-    """The page's first paragraph of text, cut at a word before DESCRIPTION_LENGTH characters."""
-    if doctree is None:
-        return ""
-    for paragraph in doctree.findall(nodes.paragraph):
-        if any(
-            isinstance(parent, (nodes.caption, nodes.legend, nodes.table, nodes.footnote))
-            for parent in _ancestors(paragraph)
-        ):
-            continue
-        text = " ".join(paragraph.astext().split())
-        if len(text) >= 40:
-            return _shortened(text)
-    # a page of links only (a part's contents): its heading and what it lists
-    title = doctree.next_node(nodes.title)
-    items = [" ".join(item.astext().split()) for item in doctree.findall(nodes.list_item)]
-    if title is not None and items:
-        return _shortened(f"{title.astext()}: " + ", ".join(items) + ".")
-    return ""
+def _ogp_site_url_from_baseurl(app: Sphinx, config) -> None:
+    """sphinxext-opengraph's `ogp_site_url` is the site's public address, `html: baseurl:` in
+    _config.yml, unless _config.yml sets it itself (`sphinx: config: ogp_site_url:`)."""
+    if not config.ogp_site_url and config.html_baseurl:
+        config.ogp_site_url = config.html_baseurl
 
 
-def _shortened(text: str) -> str:
-    if len(text) <= DESCRIPTION_LENGTH:
-        return text
-    return text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+def _site_name_is_the_books_title(app: Sphinx, config) -> None:
+    """og:site_name is sphinxext-opengraph's `ogp_site_name`, by default Sphinx's `project`, which
+    jupyter-book leaves unset (it sets the title as `html_title`): the book's title, unless
+    _config.yml sets `ogp_site_name` itself."""
+    if config.ogp_site_name is None and config.html_title:
+        config.ogp_site_name = config.html_title
 
 
-def _ancestors(node: nodes.Node):
-    while node.parent is not None:
-        node = node.parent
-        yield node
-
-
-def _page_metadata(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """A description and OpenGraph tags from the page's text."""
-    from html import escape
-
-    book_title = context.get("docstitle") or app.config.project
-    title = re.sub(r"<[^>]+>", "", context.get("title") or "") or book_title
-    full_title = title if title == book_title else f"{title} — {book_title}"
-    description = page_description(doctree) or book_title
-    tags = [
-        f'<meta name="description" content="{escape(description)}" />',
-        f'<meta property="og:title" content="{escape(full_title)}" />',
-        f'<meta property="og:description" content="{escape(description)}" />',
-        '<meta property="og:type" content="article" />',
-        f'<meta property="og:site_name" content="{escape(book_title)}" />',
-    ]
-    context["metatags"] = context.get("metatags", "") + "\n    ".join(tags) + "\n"
-
-
-def _footer_without_author_line(app: Sphinx, config) -> None:
-    """The theme prints "By <author>"; the author field names roles, not people, so the footer
-    keeps the copyright line and the book's own footer text."""
-    options = dict(config.html_theme_options or {})
-    options["footer_content_items"] = ["copyright", "last-updated", "extra-footer"]
-    config.html_theme_options = options
+def _one_viewport_tag(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """docutils' HTML5 writer puts a viewport tag in the page's `metatags`, beside the one of
+    Sphinx's layout: the layout's is kept. (A template cannot reach into `metatags`.)"""
+    context["metatags"] = context.get("metatags", "").replace(DOCUTILS_VIEWPORT_TAG, "")
 
 
 def _icon_stylesheet(names: set[str], fontawesome_js: str) -> str:
@@ -217,49 +175,43 @@ def _theme_fontawesome_js() -> str:
     return script.read_text(encoding="utf-8")
 
 
-def _fixed_page(html: str) -> str:
-    """One viewport tag, one title, no icon script, the search scripts deferred, valid HTML."""
-    tags = VIEWPORT_TAG.findall(html)
-    fixed = REPEATED_TITLE.sub(r"<title>\1</title>", FONTAWESOME_SCRIPT.sub("", html))
-    fixed = SEARCH_SCRIPT.sub(r'<script defer="defer" src="\1"></script>', fixed)
-    fixed = SCOPED_STYLE.sub("<style>", fixed)
-    fixed = HIDDEN_CELL_SUMMARY.sub(
-        lambda found: (
-            "<summary>" + found[1].replace("<p ", "<span ").replace("</p>", "</span>") + "</summary>"
-        ),
-        fixed,
-    )
-    if len(tags) > 1:
-        first = fixed.index(tags[0]) + len(tags[0])
-        fixed = fixed[:first] + VIEWPORT_TAG.sub("", fixed[first:])
-    return fixed
+def _templates(app: Sphinx, config) -> None:
+    """The book's layout.html (the theme's head with one viewport tag, the search scripts deferred
+    and no icon font script), after any templates folder _config.yml names, so that one wins."""
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
 
 
-def _fix_pages_as_they_are_rendered(app: Sphinx) -> None:
-    """Each page fixed as the builder renders it, and the icons it names noted.
+def _without_icon_script(html: str):
+    from markupsafe import Markup
 
-    Sphinx has no event after a page is rendered; wrapping the builder's renderer fixes the page
-    before it is written, so no build reads the written pages back (a rebuild that writes three
-    pages touches three files, not the whole site).
+    return Markup(FONTAWESOME_SCRIPT.sub("", str(html)))
 
-    The icon stylesheet is written when the build finishes, from the icons of every page. It is
-    removed before pages are written (`write-started`): Sphinx links a stylesheet with
-    `?v=<checksum>` only when the file exists while the page is written, and a cold build has none
-    then. Every build writes its pages without the stylesheet present, so an incremental build's
-    pages are those of a cold build.
+
+def _note_icons_as_pages_are_rendered(app: Sphinx) -> None:
+    """The icons each page names, noted as the builder renders it, for the icon stylesheet.
+
+    Icons are named by the theme's templates as well as by the page's body, so they are read from
+    the rendered page; Sphinx has no event after a page is rendered, so the renderer is wrapped. It
+    reads and never changes a page. Each page's icons go to a file of their own under the doctree
+    folder (dropped with the environment), so pages written by parallel processes are noted too.
+
+    Also registers the Jinja filter layout.html uses on the theme's head (below).
     """
     if app.builder.format != "html":
         return
+    app.builder.templates.environment.filters["startup_without_icon_script"] = _without_icon_script
     render = app.builder.templates.render
-    app.startup_icons_by_page = {}
+    folder = _icons_folder(app)
 
-    def render_fixed(template: str, context: dict) -> str:
-        page = _fixed_page(render(template, context))
+    def render_noting_icons(template: str, context: dict) -> str:
+        page = render(template, context)
         if "pagename" in context:
-            app.startup_icons_by_page[context["pagename"]] = sorted(set(ICON_CLASS.findall(page)))
+            noted = folder / f"{context['pagename']}.json"
+            noted.parent.mkdir(parents=True, exist_ok=True)
+            noted.write_text(json.dumps(sorted(set(ICON_CLASS.findall(page)))), encoding="utf-8")
         return page
 
-    app.builder.templates.render = render_fixed
+    app.builder.templates.render = render_noting_icons
 
 
 def _no_icon_stylesheet_while_pages_are_written(app: Sphinx, builder) -> None:
@@ -267,17 +219,20 @@ def _no_icon_stylesheet_while_pages_are_written(app: Sphinx, builder) -> None:
         (Path(builder.outdir) / "_static" / ICON_STYLESHEET).unlink(missing_ok=True)
 
 
-def _icons_file(app: Sphinx) -> Path:
-    return Path(app.doctreedir) / "startup-icons-by-page.json"  # dropped with the environment
+def _icons_folder(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / "startup-icons"  # dropped with the environment
 
 
 def _write_icon_stylesheet(app: Sphinx, exception) -> None:
-    """The icon stylesheet for the icons the site's pages name: those of the pages written now,
-    and those an earlier build noted for the pages it wrote that are still in the book."""
+    """The icon stylesheet for the icons the site's pages name: those noted for every page still
+    in the book, by this build or (for the pages it did not write) an earlier one.
+
+    It is removed before pages are written (`write-started`): Sphinx links a stylesheet with
+    `?v=<checksum>` only when the file exists while the page is written, and a cold build has none
+    then. Every build writes its pages without the stylesheet present, so an incremental build's
+    pages are those of a cold build."""
     if exception is not None or app.builder.format != "html":
         return
-    import json
-
     outdir = Path(app.outdir)
     # an incremental build does not copy a changed static file again: these always are
     generated = _generated_static(app)
@@ -285,26 +240,65 @@ def _write_icon_stylesheet(app: Sphinx, exception) -> None:
         shutil.copy2(generated / asset, outdir / "_static" / asset)
     for fragment in THEME_FRAGMENTS:
         (outdir / "_static" / fragment).unlink(missing_ok=True)
-    if not app.startup_icons_by_page:
-        return  # no page written: the stylesheet is the last build's, for the same pages
-    noted = _icons_file(app)
-    by_page = json.loads(noted.read_text(encoding="utf-8")) if noted.is_file() else {}
-    by_page = {page: icons for page, icons in by_page.items() if page in app.env.all_docs}
-    by_page.update(app.startup_icons_by_page)
-    noted.write_text(json.dumps(by_page, sort_keys=True, indent=0), encoding="utf-8")
-    icons = set(ICONS_SET_BY_SCRIPTS).union(*by_page.values())
-    (outdir / "_static" / ICON_STYLESHEET).write_text(
-        _icon_stylesheet(icons, _theme_fontawesome_js()), encoding="utf-8"
-    )
+    folder = _icons_folder(app)
+    icons = set(ICONS_SET_BY_SCRIPTS)
+    for noted in sorted(folder.rglob("*.json")) if folder.is_dir() else []:
+        if noted.relative_to(folder).with_suffix("").as_posix() in app.env.all_docs:
+            icons.update(json.loads(noted.read_text(encoding="utf-8")))
+    stylesheet = outdir / "_static" / ICON_STYLESHEET
+    text = _icon_stylesheet(icons, _theme_fontawesome_js())
+    if not stylesheet.is_file() or stylesheet.read_text(encoding="utf-8") != text:
+        stylesheet.write_text(text, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Markup of other extensions, fixed where it is made
+
+
+class HtmlOutputsWithoutScopedStyle(SphinxPostTransform):
+    """pandas writes `<style scoped>` in a table's HTML output, which the HTML standard does not
+    allow (a Nu HTML Checker error): the notebook output's raw HTML without `scoped`."""
+
+    default_priority = 400
+    formats = ("html",)
+
+    def run(self, **kwargs) -> None:
+        for raw in list(self.document.findall(nodes.raw)):
+            if "html" in raw.get("format", "").split() and "<style scoped>" in raw.astext():
+                text = raw.astext().replace("<style scoped>", "<style>")
+                raw.replace_self(nodes.raw(raw.rawsource, text, **raw.attributes))
+
+
+def _visit_hidden_cell(translator, node) -> None:
+    """myst-nb's summary of a hidden cell ("Show code cell source"), named by its visible words:
+    myst-nb's aria-label hides them from screen readers (axe: label-content-name-mismatch) and its
+    `<p>`s may not stand in a `<summary>` (Nu); `<span>`s instead (startup-charts.css shows one at a
+    time)."""
+    from html import escape
+
+    classes = " ".join(node["classes"])
+    translator.body.append(f'<details class="admonition hide {classes}">\n<summary>\n')
+    for state, prompt in (("collapsed", node["prompt_show"]), ("expanded", node["prompt_hide"])):
+        translator.body.append(f'<span class="{state} admonition-title">{escape(prompt)}</span>\n')
+    translator.body.append("</summary>\n")
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("config-inited", _footer_without_author_line)
+    from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+
+    app.setup_extension("myst_nb")  # first, so that the hidden cell's HTML below replaces myst-nb's
+    app.add_node(HideCodeCellNode, override=True, html=(_visit_hidden_cell, depart_HideCellInput))
+    app.add_post_transform(HtmlOutputsWithoutScopedStyle)
+    app.connect("config-inited", _ogp_site_url_from_baseurl)
+    app.connect("config-inited", _templates)
     app.connect("builder-inited", _serve_site_assets)
     app.connect("html-page-context", _drop_unused_assets)
     app.connect("html-page-context", _load_vega_where_charts_are)
-    app.connect("html-page-context", _page_metadata)
-    app.connect("builder-inited", _fix_pages_as_they_are_rendered)
+    app.connect("html-page-context", _one_viewport_tag)
+    app.connect("config-inited", _site_name_is_the_books_title)
+    app.connect("builder-inited", _note_icons_as_pages_are_rendered)
     app.connect("write-started", _no_icon_stylesheet_while_pages_are_written)
     app.connect("build-finished", _write_icon_stylesheet)
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+    # nothing stored on the environment; each page's icons are a file of its own, so a page written
+    # in another process is noted too
+    return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}

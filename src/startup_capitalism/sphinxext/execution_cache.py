@@ -1,4 +1,10 @@
-"""An execution cache keyed on the evidence data and this package as well as on the code cells."""
+"""An execution cache keyed on the evidence data and this package as well as on the code cells.
+
+_config.yml names the cache's folder (`execute: cache:`); this module keeps one subfolder of it per
+version of the inputs. Why code: jupyter-cache keys a notebook on its code cells only, and neither
+jupyter-book nor myst-nb has a key for other inputs (the data files, the package the notebooks
+import), so an edited CSV would otherwise be served stale outputs.
+"""
 
 from __future__ import annotations
 
@@ -10,29 +16,37 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .. import paths
+from ..book import Book
 
 LOGGER = logging.getLogger(__name__)
 EXECUTION_CACHE_VERSIONS_KEPT = 4
 
 
-def inputs_fingerprint() -> str:
-    """sha256 over the data files and this package: what every notebook's outputs depend on."""
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def inputs_fingerprint(root: Path = paths.ROOT) -> str:
+    """sha256 over the book's data files and this package: what every notebook's outputs depend on
+    (read from the files each time, so a long-running preview sees an edit)."""
+    book = Book(root)
     digest = hashlib.sha256()
-    inputs = sorted(paths.DATA_DIR.glob("*.csv")) + [paths.DATAPACKAGE]
-    inputs += sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
-    for path in inputs:
-        digest.update(path.relative_to(paths.ROOT).as_posix().encode())
+    # the data named under the book's root, the package under the repository it is installed from
+    named = [(path, path.relative_to(book.root)) for path in sorted(book.data_dir.glob("*.csv"))]
+    named.append((book.datapackage, book.datapackage.relative_to(book.root)))
+    named += [(path, path.relative_to(paths.ROOT)) for path in sorted(PACKAGE.rglob("*.py"))]
+    for path, name in named:
+        digest.update(name.as_posix().encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     return digest.hexdigest()
 
 
-def default_execution_cache() -> Path:
-    return paths.build_folder() / ".jupyter_cache"
+def default_execution_cache(root: Path = paths.ROOT) -> Path:
+    return paths.build_folder(Path(root)) / ".jupyter_cache"
 
 
-def execution_cache_folder(base: Path | None = None) -> Path:
+def execution_cache_folder(base: Path | None = None, root: Path = paths.ROOT) -> Path:
     """The jupyter-cache folder for the current inputs: one per version of data/ and package."""
-    return (base or default_execution_cache()) / f"inputs-{inputs_fingerprint()[:16]}"
+    return (base or default_execution_cache(root)) / f"inputs-{inputs_fingerprint(root)[:16]}"
 
 
 def build_reference_outputs(notebook, folder: Path | None = None):
@@ -59,14 +73,16 @@ def _key_execution_cache_on_inputs(app: Sphinx, config) -> None:
     changed setting and re-reads the notebooks, which then execute against the new inputs. Prose
     edits leave the fingerprint alone, so they execute nothing.
     """
-    base = Path(config.nb_execution_cache_path or default_execution_cache())
+    root = Path(app.srcdir)
+    base = Path(config.nb_execution_cache_path or default_execution_cache(root))
     if base.name.startswith("inputs-"):
         return
     if not base.is_absolute() and base.parts[0] == "_build":
-        base = paths.build_folder().joinpath(*base.parts[1:])  # the test suite's own build folder, if set
+        # the test suite's own build folder, if set (paths.build_folder)
+        base = paths.build_folder(root).joinpath(*base.parts[1:])
     elif not base.is_absolute():
-        base = paths.ROOT / base
-    folder = execution_cache_folder(base)
+        base = root / base
+    folder = execution_cache_folder(base, root)
     config.nb_execution_cache_path = str(folder)
     LOGGER.info("execution cache for the current data and package: %s", folder)
     if base.is_dir():
@@ -75,5 +91,7 @@ def _key_execution_cache_on_inputs(app: Sphinx, config) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def setup(app) -> None:
+def setup(app) -> dict:
     app.connect("config-inited", _key_execution_cache_on_inputs, priority=400)
+    # set once, in the main process, before anything is read
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

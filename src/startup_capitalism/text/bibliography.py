@@ -100,12 +100,20 @@ def _author_year_style():
 
 
 def _configure(app: Sphinx, config) -> None:
+    """sphinxcontrib-bibtex's settings, each unless _config.yml gives it. Why code, not _config.yml:
+    sphinxcontrib-bibtex is loaded only when references.bib is there (none is shipped), and a
+    setting of an extension that is not loaded is an unknown setting (a warning, so a strict build
+    fails); jupyter-book's `bibtex_bibfiles` key would load it always, and it fails without the file.
+    The entries' ids are always ENTRY_ID: the works-cited pages link to them by it."""
     if not bib_path(app.srcdir).is_file():
         return
+    given = set(config._raw_config) | set(config.overrides)
     if not config.bibtex_bibfiles:
         config.bibtex_bibfiles = [BIB_FILE]
-    config.bibtex_default_style = STYLE
-    config.bibtex_reference_style = "author_year"
+    if "bibtex_default_style" not in given:
+        config.bibtex_default_style = STYLE
+    if "bibtex_reference_style" not in given:
+        config.bibtex_reference_style = "author_year"
     config.bibtex_cite_id = ENTRY_ID
     LOGGER.info("reference list: %s rendered by sphinxcontrib-bibtex", bib_path(app.srcdir))
 
