@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from conftest import ROOT, chapter_docnames, toc_docnames
 from startup_capitalism.chapters import BACK_MATTER_PAGES, all_chapters
@@ -107,3 +110,75 @@ def test_each_chapter_numbers_its_figures_exhibits_and_tables_by_its_own_number(
         assert [int(n.split(".")[1]) for n in edition] == list(range(1, len(edition) + 1))
         tables = caption_numbers(built_book, pages, "table span.caption-number")
         assert [n for n in tables] == [f"Table {chapter.number}.{k}" for k in range(1, len(tables) + 1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# A fixture book: the extension takes its settings from the book's _config.yml and its chapters and
+# data from the book's own root (Sphinx's source folder), not from this repository
+
+FIXTURE_BOOK = ROOT / "tests" / "fixtures" / "settings-book"
+
+
+def build_fixture(tmp_path, builder: str, capsys) -> tuple[Path, str]:
+    """The fixture book copied to `tmp_path` and built strictly by jupyter-book's Sphinx driver."""
+    from jupyter_book.sphinx import build_sphinx
+
+    book = tmp_path / "book"
+    shutil.copytree(FIXTURE_BOOK, book)
+    # not `<book>/_build/<builder>`: that is the bare `jupyter-book build .`, which `entry` stops
+    output = book / "_build" / "fixture" / builder
+    status = build_sphinx(
+        book,
+        output,
+        path_config=book / "_config.yml",
+        noconfig=True,
+        confoverrides={"latex_individualpages": False},
+        builder=builder,
+        warningiserror=True,
+        freshenv=True,
+    )
+    log = capsys.readouterr().out
+    assert status == 0, log[-3000:]
+    return book, log
+
+
+def test_a_books_config_wins_over_the_environment_and_the_extension(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("REPOSITORY_URL", "https://github.com/environment-org/not-this-one")
+    settings = yaml.safe_load((FIXTURE_BOOK / "_config.yml").read_text(encoding="utf-8"))
+    book, log = build_fixture(tmp_path, "html", capsys)
+    page = BeautifulSoup((book / "_build" / "fixture" / "html" / "index.html").read_text(), "html.parser")
+    html = str(page)
+    assert f'href="{settings["repository"]["url"]}"' in html and "environment-org" not in html
+    assert page.find("meta", property="og:url")["content"] == settings["html"]["baseurl"] + "index.html"
+    footer = page.select_one("footer.bd-footer-content").get_text(" ", strip=True)
+    assert footer == BeautifulSoup(settings["html"]["extra_footer"], "html.parser").get_text(), footer
+    cache = re.search(r"execution cache for the current data and package: (\S+)", log)
+    assert cache and Path(cache[1]).parent == book / settings["execute"]["cache"], log[-2000:]
+
+
+def test_the_latex_documents_are_the_configs_and_one_per_chapter_of_the_book(tmp_path, capsys):
+    from startup_capitalism.book import Book
+    from startup_capitalism.sphinxext.pdfs import pdf_names, tex_name
+
+    book, _ = build_fixture(tmp_path, "latex", capsys)
+    written = sorted(path.name for path in (book / "_build" / "fixture" / "latex").glob("*.tex"))
+    chapters = Book(book).chapters()
+    target = yaml.safe_load((FIXTURE_BOOK / "_config.yml").read_text())["latex"]["latex_documents"]
+    assert written == sorted([target["targetname"], *(tex_name(c.pdf_name) for c in chapters)])
+    book_pdf = target["targetname"].removesuffix(".tex") + ".pdf"
+    assert pdf_names(Book(book)) == [book_pdf, *(chapter.pdf_name for chapter in chapters)]
+
+
+def test_the_extension_reads_the_chapters_and_data_of_the_book_it_builds(tmp_path, capsys):
+    from startup_capitalism.book import Book
+
+    book, _ = build_fixture(tmp_path, "html", capsys)
+    front = BeautifulSoup((book / "_build" / "fixture" / "html" / "index.html").read_text(), "html.parser")
+    listed = [
+        (item.a.get_text(strip=True), item.select("a")[-1]["href"])
+        for item in front.select(".chapter-list li")
+    ]
+    assert listed == [(chapter.heading, chapter.pdf_name) for chapter in Book(book).chapters()] != []
+    version = front.select_one(".data-version").get_text()
+    for data_file in (book / "data").glob("*.csv"):
+        assert data_file.name in version and data_file.name not in {p.name for p in ROOT.glob("data/*.csv")}

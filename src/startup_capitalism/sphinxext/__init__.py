@@ -14,8 +14,9 @@
 - `rereads`: pages that paste from a notebook are re-read with it;
 - `execution_cache`: notebook outputs keyed on the data and this package as well;
 - `notebook_downloads`: each notebook page's executed `.ipynb` offered beside its `.md`;
-- `buttons`, `assets`, `orphans`: reviewer buttons, the site's own assets (Vega served from the site,
-  chart scripts, icons, metadata), pages the PDF leaves out;
+- `buttons`, `assets`, `orphans`: the repository's address for the reviewers' buttons (set in
+  _config.yml), the site's own assets (Vega served from the site, chart scripts, icons, the theme's
+  head; the pages' metadata is sphinxext-opengraph's), pages the PDF leaves out;
 - `changes`: each chapter's "Changes since the received manuscript" page;
 - `works_cited`: paragraph anchors, citation links, the works-cited pages and the evidence explorer;
 - `built_with`, `reproducible`: the versions the edition was built with; byte-identical rebuilds;
@@ -76,6 +77,12 @@ MODULES = (
 
 
 def setup(app: Sphinx) -> dict:
-    for module in MODULES:
-        module.setup(app)
-    return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}
+    """Each module's own setup; the extension is parallel-safe for reading (or writing) only if
+    every module says it is (each module's setup returns what it can promise, and why)."""
+    promised = [module.setup(app) or {} for module in MODULES]
+    return {
+        "version": "0.3",
+        "env_version": 3,
+        "parallel_read_safe": all(found.get("parallel_read_safe", False) for found in promised),
+        "parallel_write_safe": all(found.get("parallel_write_safe", False) for found in promised),
+    }

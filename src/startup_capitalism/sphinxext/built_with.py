@@ -94,7 +94,11 @@ def _purge(app: Sphinx, env, docname: str) -> None:
 
 
 def _merge(app: Sphinx, env, docnames, other) -> None:
+    """A parallel reader's pages that show the directive, and what it showed (else the next build
+    would find nothing recorded and read those pages again)."""
     env.built_with_docs = getattr(env, "built_with_docs", set()) | getattr(other, "built_with_docs", set())
+    if getattr(other, "built_with_docs", set()) & set(docnames):  # read by that reader
+        env.built_with_shown = other.built_with_shown
 
 
 def setup(app: Sphinx) -> dict:

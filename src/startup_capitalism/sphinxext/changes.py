@@ -9,12 +9,13 @@ re-reads it whenever one of them changes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from .. import paths
-from ..chapters import chapter_of_docname
+from ..book import Book
 from ..text import manuscript_changes
 
 HEADINGS = {"edited": "Sentences edited", "added": "Sentences added", "removed": "Sentences removed"}
@@ -48,14 +49,15 @@ class ManuscriptChanges(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        chapter = chapter_of_docname(self.env.docname)
+        book = Book(Path(self.env.srcdir))
+        chapter = book.chapter_of_docname(self.env.docname)
         if chapter is None:
             raise self.error("{manuscript-changes} belongs on a chapter's page (chapters/NN-slug/changes.md)")
-        pages = manuscript_changes.chapter_pages(chapter)
-        for path in [*pages, paths.ROOT / chapter.manuscript, paths.ROOT / "_toc.yml"]:
+        pages = manuscript_changes.chapter_pages(chapter, book.root)
+        for path in [*pages, book.root / chapter.manuscript, book.toc_file]:
             self.env.note_dependency(str(path))
-        changes = manuscript_changes.changes_since_manuscript(chapter)
-        total = len(manuscript_changes.page_sentences(chapter))
+        changes = manuscript_changes.changes_since_manuscript(chapter, book.root)
+        total = len(manuscript_changes.page_sentences(chapter, book.root))
         count = manuscript_changes.counts(changes)
         source = nodes.literal(chapter.manuscript, chapter.manuscript)
         summary = nodes.paragraph()
@@ -111,4 +113,5 @@ class ManuscriptChanges(SphinxDirective):
 
 def setup(app):
     app.add_directive("manuscript-changes", ManuscriptChanges)
+    # a directive; Sphinx merges its dependencies
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

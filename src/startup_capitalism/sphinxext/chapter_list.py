@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from ..chapters import all_chapters
+from ..book import Book
 from .epub import SITE_ONLY
 from .pdfs import opening_docname
 
@@ -16,7 +18,7 @@ class ChapterListDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         items = nodes.bullet_list(classes=["chapter-list"])
-        for chapter in all_chapters():
+        for chapter in Book(Path(self.env.srcdir)).chapters():
             opening = opening_docname(chapter)
             self.env.note_dependency(str(chapter.folder / "index.md"))
             title = chapter.heading
@@ -40,5 +42,9 @@ class ChapterListDirective(SphinxDirective):
         return [items]
 
 
-def setup(app) -> None:
+def setup(app) -> dict:
     app.add_directive("chapter-list", ChapterListDirective)
+    return {
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }  # a directive; Sphinx merges its dependencies

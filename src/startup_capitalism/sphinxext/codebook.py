@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .. import paths
+from ..book import Book
 from .table_nodes import numbered_table, table_body
 
 
@@ -18,13 +21,12 @@ class CodebookDirective(SphinxDirective):
     option_spec = {"name": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        from ..evidence import resource_descriptor
-
-        self.env.note_dependency(str(paths.DATAPACKAGE))
-        try:
-            resource = resource_descriptor(self.arguments[0])
-        except KeyError as error:
-            raise self.error(str(error)) from error
+        datapackage = Book(Path(self.env.srcdir)).datapackage
+        self.env.note_dependency(str(datapackage))
+        resources = json.loads(datapackage.read_text(encoding="utf-8"))["resources"]
+        resource = next((found for found in resources if found["name"] == self.arguments[0]), None)
+        if resource is None:
+            raise self.error(f"{datapackage}: no resource named {self.arguments[0]!r}")
         rows = []
         for field in resource["schema"]["fields"]:
             constraints = field.get("constraints", {})
@@ -62,5 +64,9 @@ class CodebookDirective(SphinxDirective):
         return [table]
 
 
-def setup(app) -> None:
+def setup(app) -> dict:
     app.add_directive("codebook", CodebookDirective)
+    return {
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }  # a directive; Sphinx merges its dependencies

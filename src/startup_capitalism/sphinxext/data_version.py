@@ -6,11 +6,12 @@ import csv
 import hashlib
 import io
 import json
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from .. import paths
+from ..book import Book
 
 
 class DataVersionDirective(SphinxDirective):
@@ -20,15 +21,16 @@ class DataVersionDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
+        book = Book(Path(self.env.srcdir))
         counts, sums = [], []
-        for path in sorted(paths.DATA_DIR.glob("*.csv")) + [paths.DATAPACKAGE]:
+        for path in sorted(book.data_dir.glob("*.csv")) + [book.datapackage]:
             self.env.note_dependency(str(path))
             data = path.read_bytes()
             if path.suffix == ".csv":
                 records = sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8")))) - 1
                 counts.append(f"{path.name} has {records:,} rows")
             sums.append(f"{hashlib.sha256(data).hexdigest()}  {path.name}")
-        version = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))["version"]
+        version = json.loads(book.datapackage.read_text(encoding="utf-8"))["version"]
         summary = (
             f"This build's data, data package version {version}: "
             + "; ".join(counts)
@@ -39,5 +41,9 @@ class DataVersionDirective(SphinxDirective):
         return [nodes.paragraph(summary, summary), block]
 
 
-def setup(app) -> None:
+def setup(app) -> dict:
     app.add_directive("data-version", DataVersionDirective)
+    return {
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }  # a directive; Sphinx merges its dependencies

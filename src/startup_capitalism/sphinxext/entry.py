@@ -27,7 +27,8 @@ def is_bare_run(srcdir: Path, outdir: Path) -> bool:
     return Path(outdir).resolve().parent == (Path(srcdir) / "_build").resolve()
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict:
     if is_bare_run(app.srcdir, app.outdir):
         # SystemExit, not a Sphinx error: jupyter-book prints a Sphinx error with its traceback
         sys.exit(f"startup_capitalism: {INSTEAD}")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}  # a check in setup, no state

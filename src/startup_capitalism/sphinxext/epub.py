@@ -28,15 +28,13 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 
-from .. import paths
-
 # a raw node the site shows and the EPUB leaves out (a link to a file only the site has)
 SITE_ONLY = "site-only"
 # the earliest date a zip entry can hold
 ZIP_EPOCH = 315532800  # 1980-01-01
 # what a page or a stylesheet links: href="...", src="...", url(...), @import "..."
 LINKED = re.compile(r"""(?:href|src)="([^"#]+)|url\(["']?([^"')]+)|@import\s+["']([^"']+)""")
-CITATION = paths.ROOT / "CITATION.cff"
+CITATION = "CITATION.cff"  # at the book's root
 
 
 def docs_in_toc(env, root: str) -> list[str]:
@@ -89,8 +87,9 @@ def edition_title_and_version(app: Sphinx, config) -> None:
     for every builder, so that the EPUB's settings never differ from those the pages were read with."""
     if config.html_title and "epub_title" not in config._raw_config and "epub_title" not in config.overrides:
         config.epub_title = config.html_title
-    if not config.version and CITATION.is_file():
-        found = re.search(r"^version:\s*(\S+)", CITATION.read_text(encoding="utf-8"), flags=re.M)
+    citation = Path(app.srcdir) / CITATION
+    if not config.version and citation.is_file():
+        found = re.search(r"^version:\s*(\S+)", citation.read_text(encoding="utf-8"), flags=re.M)
         if found:
             config.version = found.group(1).strip("\"'")
 
@@ -181,9 +180,11 @@ def epub_stylesheets_only(app: Sphinx, pagename, templatename, context, doctree)
     context["script_files"][:] = []
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict:
     app.add_builder(BookEpubBuilder, override=True)
     app.add_config_value("startup_epub_accessibility", {}, "epub", dict)
     app.connect("config-inited", edition_title_and_version)
     app.connect("doctree-resolved", drop_what_only_the_site_has, priority=900)
     app.connect("html-page-context", epub_stylesheets_only, priority=900)
+    # nothing stored on the environment; the archive is made in the main process once pages are written
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

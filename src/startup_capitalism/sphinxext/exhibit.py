@@ -26,5 +26,6 @@ def _latex_depart_exhibit(translator, node: exhibit) -> None:
     translator.depart_figure(node)
 
 
-def setup(app) -> None:
+def setup(app) -> dict:
     app.add_enumerable_node(exhibit, "exhibit", latex=(_latex_visit_exhibit, _latex_depart_exhibit))
+    return {"parallel_read_safe": True, "parallel_write_safe": True}  # a node type, no state

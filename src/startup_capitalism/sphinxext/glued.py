@@ -145,8 +145,10 @@ class FillGluedTables(SphinxPostTransform):
             )
 
 
-def setup(app) -> None:
+def setup(app) -> dict:
     app.add_node(pending_glued_table)
     app.add_directive("glued-figure", GluedFigureDirective)
     app.add_directive("glued-table", GluedTableDirective)
     app.add_post_transform(FillGluedTables)
+    # what a page pastes from (env.startup_glue_sources) is merged from parallel readers by `rereads`
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -95,6 +95,10 @@ class PointGluedImagesAtTheirFiles(PrintBuilderTransform):
                 image["alt"] = alts[name]
 
 
-def setup(app) -> None:
+def setup(app) -> dict:
     app.add_post_transform(WriteGluedImages)
     app.add_post_transform(PointGluedImagesAtTheirFiles)
+    # post-transforms run in the main process, where every page is resolved before it is written
+    # (also with -j), so the alt texts noted on the builder are all there; the LaTeX builder
+    # writes serially
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

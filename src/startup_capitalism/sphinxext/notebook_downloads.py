@@ -60,6 +60,8 @@ def _offer_ipynb(app: Sphinx, pagename: str, templatename: str, context: dict, d
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict:
     # before the theme's download button reads the context (sphinx-book-theme connects at 501)
     app.connect("html-page-context", _offer_ipynb, priority=400)
+    # a file per page, written by whichever process writes the page; no shared state
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

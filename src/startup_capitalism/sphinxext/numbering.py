@@ -13,18 +13,19 @@ comparison, the appendix) number theirs A.1, A.2, ...
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.texescape import escape
 
-from ..chapters import chapter_of_docname
+from ..book import Book
 
 NON_CHAPTER_PREFIX = "A"
 
 
-def number_prefix(docname: str) -> int | str:
-    chapter = chapter_of_docname(docname)
+def number_prefix(docname: str, book: Book | None = None) -> int | str:
+    chapter = (book or Book.from_here()).chapter_of_docname(docname)
     return chapter.number if chapter else NON_CHAPTER_PREFIX
 
 
@@ -50,8 +51,9 @@ def renumber_by_chapter(app: Sphinx, env) -> list[str]:
                 (figtype, number, docname, node_id) for node_id, number in numbers.items() if len(number) == 1
             ]
     counters: dict[tuple[str, int | str], int] = {}
+    book = Book(Path(app.srcdir))
     for figtype, _, docname, node_id in sorted(numbered):
-        key = (figtype, number_prefix(docname))
+        key = (figtype, number_prefix(docname, book))
         counters[key] = counters.get(key, 0) + 1
         env.toc_fignumbers[docname][figtype][node_id] = (key[1], counters[key])
     before = getattr(env, "startup_chapter_fignumbers", {})
@@ -69,18 +71,22 @@ def _latex_numbering_at_page_start(app: Sphinx, doctree: nodes.document) -> None
         return
     has_title = bool(section.children) and isinstance(section[0], nodes.title)
     title = section[0].astext() if has_title else ""
-    chapter = chapter_of_docname(docname)
+    book = Book(Path(app.srcdir))
+    chapter = book.chapter_of_docname(docname)
     head = chapter.heading if chapter else title
     raw = nodes.raw(
         "",
-        rf"\startupnumbering{{{number_prefix(docname)}}}{{{escape(head)}}}{{{escape(title)}}}" + "\n",
+        rf"\startupnumbering{{{number_prefix(docname, book)}}}{{{escape(head)}}}{{{escape(title)}}}" + "\n",
         format="latex",
     )
     section.insert(1 if has_title else 0, raw)
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict:
     # around the toctree collector (priority 500), which assigns the book-wide numbers
     app.connect("env-get-updated", _restore_sphinx_numbers, priority=100)
     app.connect("env-get-updated", renumber_by_chapter, priority=900)
     app.connect("doctree-read", _latex_numbering_at_page_start)
+    # the numbers are made in the main process once every reader's pages are merged
+    # (env-get-updated); the LaTeX mark is put on the page's own doctree
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

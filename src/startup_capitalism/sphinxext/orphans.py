@@ -16,5 +16,7 @@ def _pages_outside_the_pdf_toc_are_orphans(app: Sphinx, doctree) -> None:
         app.env.metadata[app.env.docname]["orphan"] = True
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", _pages_outside_the_pdf_toc_are_orphans, priority=600)
+    # env.metadata is merged from parallel readers by Sphinx's own metadata collector
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

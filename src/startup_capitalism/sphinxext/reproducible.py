@@ -100,7 +100,14 @@ def stale_files(outdir: Path, env, pages_written: set[str]) -> list[Path]:
 
 
 def _note_written_pages(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Pages rendered in this process: with -j, only the first document and the extra pages
+    (the general index, the search page); the others are noted as they are resolved (below)."""
     app.startup_pages_written.add(pagename)
+
+
+def _note_resolved_documents(app: Sphinx, doctree, docname: str) -> None:
+    """Every document about to be written is resolved in the main process, also with -j."""
+    app.startup_pages_written.add(docname)
 
 
 def _start_noting(app: Sphinx) -> None:
@@ -123,7 +130,9 @@ def setup(app: Sphinx) -> dict:
     app.connect("write-started", _static_from_nothing)
     app.connect("builder-inited", _start_noting)
     app.connect("html-page-context", _note_written_pages)
+    app.connect("doctree-resolved", _note_resolved_documents)
     app.connect("html-collect-pages", _search_index_without_emptied_words)
     app.connect("env-get-outdated", _write_when_pages_are_removed)
     app.connect("build-finished", _remove_stale_files)
+    # the pages written are noted in the main process (above); the rest runs there too
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

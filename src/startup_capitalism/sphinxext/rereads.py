@@ -19,7 +19,9 @@ def _purge_doc(app: Sphinx, env, docname: str) -> None:
 
 
 def _merge_info(app: Sphinx, env, docnames, other) -> None:
-    env.startup_glue_sources.update(getattr(other, "startup_glue_sources", {}))
+    """The pages a parallel reader read: what they paste from, as that reader found it."""
+    theirs = getattr(other, "startup_glue_sources", {})
+    env.startup_glue_sources.update({doc: theirs[doc] for doc in docnames if doc in theirs})
 
 
 def _pages_pasting_from_rereads(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -32,8 +34,10 @@ def _pages_pasting_from_rereads(app: Sphinx, env, added, changed, removed) -> li
     return pasting
 
 
-def setup(app) -> None:
+def setup(app) -> dict:
     app.connect("env-before-read-docs", _init_env)
     app.connect("env-purge-doc", _purge_doc)
     app.connect("env-merge-info", _merge_info)
     app.connect("env-get-outdated", _pages_pasting_from_rereads)
+    # env.startup_glue_sources (written by `glued` while reading) is merged from parallel readers
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

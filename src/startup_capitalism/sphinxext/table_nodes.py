@@ -135,5 +135,6 @@ class FitLatexColumns(SphinxPostTransform):
             table["classes"].remove("colwidths-given")  # the widths are the column spec's now
 
 
-def setup(app) -> None:
+def setup(app) -> dict:
     app.add_post_transform(FitLatexColumns)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}  # works on its page's doctree

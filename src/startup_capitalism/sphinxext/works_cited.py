@@ -28,6 +28,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .. import chapters as chapters_module
 from .. import paths
+from ..book import Book
 from ..text import bibliography
 from ..text.citations import Interview, Work, parse_text
 from ..text.paragraphs import page_paragraphs
@@ -56,6 +57,11 @@ def is_chapter_prose(docname: str, chapters_dir: Path = paths.CHAPTERS_DIR) -> b
     )
 
 
+def book_of(env) -> Book:
+    """The book being built: the one under Sphinx's source folder."""
+    return Book(Path(env.srcdir))
+
+
 def works_cited_docname(chapter: chapters_module.Chapter) -> str:
     return f"{paths.CHAPTERS_DIR.name}/{chapter.dirname}/{WORKS_CITED}"
 
@@ -64,17 +70,18 @@ class WorksCitedDirective(SphinxDirective):
     """The works cited by this page's chapter, or by the whole book on `book/works-cited`."""
 
     def run(self) -> list[nodes.Node]:
-        chapter = chapters_module.chapter_of_docname(self.env.docname)
+        book = book_of(self.env)
+        chapter = book.chapter_of_docname(self.env.docname)
         if chapter is None and self.env.docname != BOOK_WORKS_CITED:
             raise self.error(
                 f"{{works-cited}} belongs on chapters/NN-slug/{WORKS_CITED}.md or "
                 f"{BOOK_WORKS_CITED}.md, not on {self.env.docname}"
             )
         # the list depends on every chapter page: rebuild this page whenever one changes
-        for page in chapters_module.all_chapters() if chapter is None else [chapter]:
+        for page in book.chapters() if chapter is None else [chapter]:
             for section in page.sections():
                 self.env.note_dependency(str(page.page_for_section(section)))
-        self.env.note_dependency(str(paths.EVIDENCE_CSV))
+        self.env.note_dependency(str(book.evidence_csv))
         placeholder = works_cited_list()
         placeholder["chapter"] = chapter.number if chapter else None
         references = bibliography.read_references(self.env.srcdir, book_page=chapter is None)
@@ -84,7 +91,8 @@ class WorksCitedDirective(SphinxDirective):
             keys = sorted(references.entries)
         else:
             matched = references.anchors_to_keys()
-            keys = sorted({matched[w.anchor] for w in index_for(chapter.number).works if w.anchor in matched})
+            works = index_for(book, chapter.number).works
+            keys = sorted({matched[w.anchor] for w in works if w.anchor in matched})
         return [placeholder, *bibliography.rendered_bibliography(self, references, keys)]
 
 
@@ -94,7 +102,7 @@ class WorksCitedDirective(SphinxDirective):
 
 def _give_paragraphs_ids(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.docname
-    if not is_chapter_prose(docname, Path(app.srcdir) / paths.CHAPTERS_DIR.name):
+    if not is_chapter_prose(docname, book_of(app.env).chapters_dir):
         return
     source = Path(app.env.doc2path(docname))
     by_line = {paragraph.line: paragraph for paragraph in page_paragraphs(source, Path(app.srcdir))}
@@ -118,50 +126,48 @@ def _is_body_paragraph(node: nodes.paragraph) -> bool:
 # The works-cited list
 
 
-def valid_evidence():
+def valid_evidence(book: Book):
     """The evidence rows, or None when they do not validate: `make validate` and the notebooks
     report that with file and line; a prose edit alone must not stop these pages.
 
     Loaded once for the works-cited pages and the explorer while the data and the pages the
     quotes are checked against are unchanged (validating takes seconds; the preview's Sphinx
     lives on between edits, hence the files' times in the key)."""
-    chapters = chapters_module.all_chapters()
-    data = (paths.EVIDENCE_CSV, paths.ACTORS_CSV, paths.DATAPACKAGE)
-    stamp = _sources_stamp(chapters) + tuple((str(p), p.stat().st_mtime_ns) for p in data if p.exists())
-    return _valid_evidence(stamp)
+    data = (book.evidence_csv, book.actors_csv, book.datapackage)
+    stamp = _sources_stamp(book, book.chapters()) + tuple(
+        (str(p), p.stat().st_mtime_ns) for p in data if p.exists()
+    )
+    return _valid_evidence(book, stamp)
 
 
 @lru_cache(maxsize=2)
-def _valid_evidence(stamp: tuple):
+def _valid_evidence(book: Book, stamp: tuple):
     from ..evidence import EvidenceError, load_evidence
 
     try:
-        return load_evidence(every_row=True)  # the explorer lists every row, repeats included
+        # the explorer lists every row, repeats included
+        return load_evidence(book.evidence_csv, book.actors_csv, every_row=True)
     except EvidenceError as error:
         LOGGER.info("works cited: evidence rows left out, the evidence does not validate:\n%s", error)
         return None
 
 
 @lru_cache(maxsize=4)
-def _index(chapter_numbers: tuple[int, ...], stamp: tuple) -> WorksIndex:
+def _index(book: Book, chapter_numbers: tuple[int, ...], stamp: tuple) -> WorksIndex:
     from ..text.works_cited import works_index
 
-    chapters = [chapters_module.chapter(n) for n in chapter_numbers]
-    return works_index(chapters, valid_evidence())
+    chapters = [book.chapter(n) for n in chapter_numbers]
+    return works_index(chapters, valid_evidence(book))
 
 
-def _sources_stamp(chapters: list[chapters_module.Chapter]) -> tuple:
-    pages = [c.page_for_section(s) for c in chapters for s in c.sections()] + [paths.EVIDENCE_CSV]
+def _sources_stamp(book: Book, chapters: list[chapters_module.Chapter]) -> tuple:
+    pages = [c.page_for_section(s) for c in chapters for s in c.sections()] + [book.evidence_csv]
     return tuple((str(p), p.stat().st_mtime_ns) for p in pages if p.exists())
 
 
-def index_for(chapter_number: int | None) -> WorksIndex:
-    chapters = (
-        chapters_module.all_chapters()
-        if chapter_number is None
-        else [chapters_module.chapter(chapter_number)]
-    )
-    return _index(tuple(c.number for c in chapters), _sources_stamp(chapters))
+def index_for(book: Book, chapter_number: int | None) -> WorksIndex:
+    chapters = book.chapters() if chapter_number is None else [book.chapter(chapter_number)]
+    return _index(book, tuple(c.number for c in chapters), _sources_stamp(book, chapters))
 
 
 def _link(app: Sphinx, fromdocname: str, todocname: str, anchor: str, text: str) -> nodes.Node:
@@ -173,7 +179,7 @@ def _link(app: Sphinx, fromdocname: str, todocname: str, anchor: str, text: str)
 
 def _where(app: Sphinx, docname: str, ordinal: int, whole_book: bool) -> str:
     title = app.env.titles[docname].astext() if docname in app.env.titles else docname
-    chapter = chapters_module.chapter_of_docname(docname)
+    chapter = book_of(app.env).chapter_of_docname(docname)
     prefix = f"Ch. {chapter.number} " if whole_book and chapter else ""
     return f"{prefix}{title} ¶{ordinal}"
 
@@ -264,7 +270,7 @@ def _fill_works_cited(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
 
     for placeholder in list(doctree.findall(works_cited_list)):
         number = placeholder["chapter"]
-        index = index_for(number)
+        index = index_for(book_of(app.env), number)
         whole_book = number is None
         bib = bibliography.read_references(app.srcdir, book_page=whole_book)
         works, interviews = index.works, index.interviews
@@ -311,11 +317,12 @@ class EvidenceExplorerDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         from ..evidence import explorer
 
-        self.env.note_dependency(str(paths.EVIDENCE_CSV))
-        for chapter in chapters_module.all_chapters():  # the paragraph anchors come from the prose
+        book = book_of(self.env)
+        self.env.note_dependency(str(book.evidence_csv))
+        for chapter in book.chapters():  # the paragraph anchors come from the prose
             for section in chapter.sections():
                 self.env.note_dependency(str(chapter.page_for_section(section)))
-        rows = valid_evidence()
+        rows = valid_evidence(book)
         if rows is None:  # reported by `make validate` with file and line; say so here
             note = "The table is not shown: data/evidence.csv does not validate (run make validate)."
             return [nodes.paragraph(note, note, classes=["evidence-missing"])]
@@ -335,11 +342,15 @@ class LinkCitations(SphinxPostTransform):
 
     def run(self, **kwargs) -> None:
         docname = self.env.docname
-        chapter = chapters_module.chapter_of_docname(docname)
-        if not is_chapter_prose(docname) or works_cited_docname(chapter) not in self.env.found_docs:
+        book = book_of(self.env)
+        chapter = book.chapter_of_docname(docname)
+        if (
+            not is_chapter_prose(docname, book.chapters_dir)
+            or works_cited_docname(chapter) not in self.env.found_docs
+        ):
             return
         target = works_cited_docname(chapter)
-        index = index_for(chapter.number)
+        index = index_for(book, chapter.number)
         for paragraph in list(self.document.findall(nodes.paragraph)):
             if "authors-paragraph" not in paragraph["classes"]:
                 continue
@@ -425,4 +436,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", _rebuild_when_static_changes)
     app.add_post_transform(LinkCitations)
     bibliography.setup(app)
+    # paragraph ids and citation links are made on the page's own doctree; the works-cited lists are
+    # filled in the main process (doctree-resolved) from the pages' files; the caches are per
+    # process and keyed on the files' times; env.startup_citations_static is set in the main process
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
