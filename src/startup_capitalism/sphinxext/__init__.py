@@ -20,7 +20,9 @@
 - `changes`: each chapter's "Changes since the received manuscript" page;
 - `works_cited`: paragraph anchors, citation links, the works-cited pages and the evidence explorer;
 - `built_with`, `reproducible`: the versions the edition was built with; byte-identical rebuilds;
-- `entry`: a bare `jupyter-book build .` stops, saying to run `make html` or `make book`.
+- `entry`: a bare `jupyter-book build .` stops, saying to run `make html` or `make book`;
+- `parallel`: parallel reading declared for the extensions jupyter-book brings that say nothing
+  about it, once read (`-j`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from . import (
     notebook_downloads,
     numbering,
     orphans,
+    parallel,
     pdfs,
     reproducible,
     rereads,
@@ -73,6 +76,7 @@ MODULES = (
     works_cited,
     built_with,
     reproducible,
+    parallel,
 )
 
 
