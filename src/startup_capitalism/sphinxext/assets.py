@@ -223,9 +223,14 @@ def _icons_folder(app: Sphinx) -> Path:
     return Path(app.doctreedir) / "startup-icons"  # dropped with the environment
 
 
+def _forget_icons_of(app: Sphinx, env, docname: str) -> None:
+    """A page removed from the book (or about to be read again, then written again) names no icon."""
+    (_icons_folder(app) / f"{docname}.json").unlink(missing_ok=True)
+
+
 def _write_icon_stylesheet(app: Sphinx, exception) -> None:
-    """The icon stylesheet for the icons the site's pages name: those noted for every page still
-    in the book, by this build or (for the pages it did not write) an earlier one.
+    """The icon stylesheet for the icons the site's pages name: those noted for every page of the
+    site, by this build or (for the pages it did not write) an earlier one.
 
     It is removed before pages are written (`write-started`): Sphinx links a stylesheet with
     `?v=<checksum>` only when the file exists while the page is written, and a cold build has none
@@ -243,8 +248,7 @@ def _write_icon_stylesheet(app: Sphinx, exception) -> None:
     folder = _icons_folder(app)
     icons = set(ICONS_SET_BY_SCRIPTS)
     for noted in sorted(folder.rglob("*.json")) if folder.is_dir() else []:
-        if noted.relative_to(folder).with_suffix("").as_posix() in app.env.all_docs:
-            icons.update(json.loads(noted.read_text(encoding="utf-8")))
+        icons.update(json.loads(noted.read_text(encoding="utf-8")))
     stylesheet = outdir / "_static" / ICON_STYLESHEET
     text = _icon_stylesheet(icons, _theme_fontawesome_js())
     if not stylesheet.is_file() or stylesheet.read_text(encoding="utf-8") != text:
@@ -299,6 +303,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _note_icons_as_pages_are_rendered)
     app.connect("write-started", _no_icon_stylesheet_while_pages_are_written)
     app.connect("build-finished", _write_icon_stylesheet)
+    app.connect("env-purge-doc", _forget_icons_of)
     # nothing stored on the environment; each page's icons are a file of its own, so a page written
     # in another process is noted too
     return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}
