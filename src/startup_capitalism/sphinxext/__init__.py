@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from ..editions import sphinxext as editions
 from . import (
     assets,
     built_with,
@@ -72,6 +73,7 @@ MODULES = (
     works_cited,
     built_with,
     reproducible,
+    editions,  # the edition bar on every page, "Changes since edition X.Y"
 )
 
 
