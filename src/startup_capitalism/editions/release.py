@@ -64,13 +64,13 @@ def check_release(root: Path, version: str) -> list[Edition]:
     if any(edition.version == version for edition in editions) or git(root, "tag", "--list", f"v{version}"):
         raise EditionError(
             f"edition: edition {version} is already released (editions.yml, tag v{version}): "
-            "a correction is a new edition, with a greater version"
+            "a correction is a new edition: make edition VERSION=<a greater version>"
         )
     if editions and wanted <= record.parse_version(editions[-1].version):
         raise EditionError(
             f"edition: {version} is not greater than the last edition, {editions[-1].version}: "
-            f"choose a greater version (for example {editions[-1].version.split('.')[0]}."
-            f"{int(editions[-1].version.split('.')[1]) + 1})"
+            f"run make edition VERSION={editions[-1].version.split('.')[0]}."
+            f"{int(editions[-1].version.split('.')[1]) + 1} (or another greater version)"
         )
     if editions and not editions[-1].commit:
         raise EditionError(

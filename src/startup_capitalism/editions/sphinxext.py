@@ -59,12 +59,12 @@ def _pages_at(root: Path, tag: str) -> set[str]:
 
 
 def _setup_bar(app: Sphinx) -> None:
-    if app.builder.format != "html":
+    if app.builder.name != "html":  # the site only: the EPUB and the PDF are each one edition's file
         return
     root = Path(app.srcdir)
     state = _state(app)
     cff = record.citation(root)
-    known = [e for e in state.editions if state.current is None or e.version <= state.current.version]
+    known = list(state.editions)  # a draft's and the edition's own: every edition up to it
     pages_of = {}
     for edition in known:
         if edition is not state.current:
@@ -76,7 +76,7 @@ def _setup_bar(app: Sphinx) -> None:
         "editions": known,
         "pages_of": pages_of,
         "authors": record.author_names(cff),
-        "book_title": app.config.project,
+        "book_title": app.config.html_title or app.config.project,  # jupyter-book sets html_title
         "base_url": (app.config.html_baseurl or "").strip(),
     }
     app.config.html_static_path.append(str(STATIC))
