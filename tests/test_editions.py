@@ -165,7 +165,7 @@ def test_the_changes_page_lists_exactly_the_edited_sentence_and_row(released):
     rows = main.select("ul.evidence-row-changes > li")
     assert len(rows) == 1
     assert rows[0].select_one("code").get_text() == released["row"]
-    columns = [code.get_text() for code in rows[0].select("ul code")]
+    columns = [code.get_text() for code in rows[0].find("ul").select("code")]
     assert columns == ["title"]
     assert released["title"] + TITLE_SUFFIX in rows[0].get_text()
     assert not main.select("ul.score-changes")

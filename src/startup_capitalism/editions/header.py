@@ -43,7 +43,7 @@ def render(
     ("../../../" for `editions/1.0/x.html`); `pages_of` the pages each edition has (an edition
     missing there is assumed to have the page)."""
     date = f", {shown.date}" if shown is not None else ""
-    parts = [START, '<div class="startup-edition" role="region" aria-label="Edition">']
+    parts = [START, '<div class="startup-edition">']
     parts.append(f'<p class="startup-edition-label"><strong>{html.escape(label)}</strong>{date}</p>')
     parts.append(links(pagename, shown, editions, pages_of, to_site_root, latest))
     parts.append(cite(pagename, title, shown, label, authors, book_title, base_url))

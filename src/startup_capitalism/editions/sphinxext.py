@@ -280,6 +280,10 @@ def _fill_drawn_from(app: Sphinx, doctree: nodes.document, docname: str) -> None
     for page in sorted(getattr(env, "startup_glue_sources", {})):
         if page not in env.found_docs:
             continue
+        # per figure, exhibit or table: the rows its glued chart or table names, or, for an
+        # aggregate (naming none), the notebook it comes from; numbers glued into a caption
+        # (text only) are not what it draws
+        drawn: dict[str, dict] = {}
         for node, refdoc, key in _glued_outputs(app, env.get_doctree(page)):
             figure = node.parent
             while figure is not None and not (isinstance(figure, nodes.Element) and figure.get("ids")):
@@ -288,21 +292,31 @@ def _fill_drawn_from(app: Sphinx, doctree: nodes.document, docname: str) -> None
             if figtype is None:
                 continue
             glued = read_glue_cache(env.mystnb_config.output_folder, refdoc).get(key) or {}
+            if set(glued.get("data", {})) <= {"text/plain"}:
+                continue
             ids, names_rows = _row_ids(glued)
-            hits = sorted(ids & changed)
-            if names_rows and not hits:
+            entry = drawn.setdefault(
+                figure["ids"][0], {"type": figtype, "hits": set(), "aggregate_of": set()}
+            )
+            if names_rows:
+                entry["hits"] |= ids & changed
+            elif refdoc in sections:
+                entry["aggregate_of"].add(refdoc)
+        for figure_id, entry in drawn.items():
+            hits, aggregate_of = sorted(entry["hits"]), sorted(entry["aggregate_of"])
+            if not hits and not aggregate_of:
                 continue
-            if not names_rows and refdoc not in sections:
-                continue
-            number = env.toc_fignumbers.get(page, {}).get(figtype, {}).get(figure["ids"][0])
+            figtype = entry["type"]
+            number = env.toc_fignumbers.get(page, {}).get(figtype, {}).get(figure_id)
             label = f"{figtype.capitalize()} {'.'.join(map(str, number))}" if number else figtype.capitalize()
-            uri = app.builder.get_relative_uri(docname, page) + "#" + figure["ids"][0]
+            uri = app.builder.get_relative_uri(docname, page) + "#" + figure_id
             line = nodes.paragraph()
             line += nodes.reference(label, label, refuri=uri, internal=True)
             why = (
                 f" lists the changed row{'s' if len(hits) > 1 else ''} {', '.join(hits)}"
-                if names_rows
-                else f" counts rows of {refdoc}, where a changed row is coded (it lists no row ids)"
+                if hits
+                else f" counts the rows of {', '.join(aggregate_of)}, where a changed row is coded "
+                "(it lists no row ids)"
             )
             line += _text(f" ({env.titles[page].astext()}){why}.")
             items += nodes.list_item("", line)
