@@ -83,6 +83,20 @@ def _setup_bar(app: Sphinx) -> None:
     app.add_css_file(STYLESHEET)
 
 
+def _rewrite_all_when_the_record_changes(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Every page shows the record (edition or draft, the editions to switch to): when editions.yml
+    or CITATION.cff changes, an incremental build writes every page again, as a cold one would."""
+    root = Path(app.srcdir)
+    stamp = "".join(
+        (root / name).read_text(encoding="utf-8") if (root / name).is_file() else ""
+        for name in (record.RECORD, record.CITATION)
+    )
+    if getattr(env, "startup_edition_record", None) == stamp:
+        return []
+    env.startup_edition_record = stamp
+    return sorted(env.found_docs)
+
+
 def _add_bar(app: Sphinx, pagename, templatename, context, doctree) -> None:
     settings = getattr(app, "startup_edition_bar", None)
     if settings is None or "body" not in context:
@@ -334,5 +348,6 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("edition-changes", EditionChangesDirective)
     app.connect("builder-inited", _setup_bar)
     app.connect("html-page-context", _add_bar)
+    app.connect("env-get-outdated", _rewrite_all_when_the_record_changes)
     app.connect("doctree-resolved", _fill_drawn_from)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
