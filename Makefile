@@ -23,7 +23,7 @@ CHECKER_PACKAGES := default-jre-headless
 CHECKERS         := tests/checkers
 
 .PHONY: book html epub test validate preview serve reproduce reexecute lab bench benchmark clean deps system-deps \
-        lock lock-check lint lint-check chapter checkers
+        lock lock-check lint lint-check chapter checkers edition
 
 # --- setup ---------------------------------------------------------------------------------
 # A new lock gets a new .venv, so that it holds exactly the locked set (pip never removes a
@@ -70,6 +70,13 @@ chapter:
 	@test -n "$(MANUSCRIPT)" || { echo "usage: make chapter MANUSCRIPT=path/to/chapter.txt (the authors' manuscript as plain UTF-8 text; see README, 'Adding a chapter')" >&2; exit 2; }
 	@$(MAKE) --no-print-directory --silent lock-check deps
 	@$(BIN)/python tools/new_chapter.py "$(MANUSCRIPT)"
+
+# --- an edition ----------------------------------------------------------------------------
+# `make edition VERSION=X.Y`: release edition X.Y (a cold build of a release commit, the record in
+# editions.yml and CITATION.cff, _build/editions/startup-capitalism-X.Y.zip, the local tag vX.Y)
+edition: lock-check deps system-deps
+	@test -n "$(VERSION)" || { echo "usage: make edition VERSION=X.Y (see README, 'Releasing an edition')" >&2; exit 2; }
+	@$(BIN)/python -m startup_capitalism.editions.release "$(VERSION)"
 
 # --- book ----------------------------------------------------------------------------------
 # build_book.py validates the data first, so a failed validation also removes the old site

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from ..editions import sphinxext as editions
 from . import (
     assets,
     built_with,
@@ -77,6 +78,7 @@ MODULES = (
     built_with,
     reproducible,
     parallel,
+    editions,  # the edition bar on every page, "Changes since edition X.Y"
 )
 
 

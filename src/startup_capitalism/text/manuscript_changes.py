@@ -125,6 +125,16 @@ def page_paragraphs(text: str) -> list[tuple[int, str]]:
     return [(block.line, strip_inline_markup(block.source)) for block in prose.read_source(text).blocks]
 
 
+def text_sentences(docname: str, text: str) -> list[PageSentence]:
+    """Every sentence of a page given as its text (another commit's version of it, say), as
+    `page_sentences` reads a page's file."""
+    return [
+        PageSentence(docname, line, sentence)
+        for line, paragraph in page_paragraphs(text)
+        for sentence in sentences_of(paragraph)
+    ]
+
+
 def page_sentences(chapter: Chapter, root: Path | None = None) -> list[PageSentence]:
     """Every sentence of the chapter's pages, in reading order, with its page and line."""
     root = chapter.root if root is None else root
@@ -141,7 +151,8 @@ def page_sentences(chapter: Chapter, root: Path | None = None) -> list[PageSente
 
 
 def compare(old: list[str], new: list[PageSentence]) -> list[Change]:
-    """The changes from the manuscript's sentences to the pages', in reading order."""
+    """The changes from one text's sentences to the pages', in reading order: the manuscript's,
+    or those of the pages in an earlier edition (`startup_capitalism.editions.changes`)."""
     new_texts = [s.text for s in new]
     matcher = difflib.SequenceMatcher(None, old, new_texts, autojunk=False)
     changes: list[Change] = []
