@@ -164,33 +164,58 @@ def log_text(builder: str) -> str:
 IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)$")
 
 
+def heaviest_imports(lines: list[str], leave_out: str = "") -> tuple[float, list[list]]:
+    """From `-X importtime` lines: the seconds of every outermost import together, and the heaviest
+    packages, each at its outermost (largest) entry, with what it imported first."""
+    entries = []  # (name, cumulative seconds, depth)
+    for line in lines:
+        found = IMPORT_LINE.match(line)
+        if found:
+            entries.append((found.group(4), int(found.group(2)) / 1e6, len(found.group(3)) // 2))
+    total = sum(seconds for _, seconds, depth in entries if depth == 0)
+    by_package: dict[str, float] = {}
+    for name, seconds, _ in entries:
+        root = name.split(".")[0]
+        if name != leave_out and seconds > by_package.get(root, 0.0):
+            by_package[root] = seconds
+    heaviest = sorted(by_package.items(), key=lambda kv: -kv[1])[:TOP]
+    return total, [[name, round(seconds, 3)] for name, seconds in heaviest]
+
+
 def imports(module: str = "startup_capitalism.sphinxext") -> dict:
-    """`python -X importtime -c "import <module>"`: the total and the heaviest packages, each at its
-    first (outermost) import, with what it imported first."""
+    """`python -X importtime -c "import <module>"`: its seconds and the heaviest packages."""
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", f"import {module}"],
         cwd=ROOT,
         capture_output=True,
         text=True,
     )
-    entries = []  # (name, cumulative seconds, depth)
-    for line in result.stderr.splitlines():
-        found = IMPORT_LINE.match(line)
-        if found:
-            entries.append((found.group(4), int(found.group(2)) / 1e6, len(found.group(3)) // 2))
-    total = next((seconds for name, seconds, _ in entries if name == module), 0.0)
-    # each top-level package once, at its largest (outermost) entry; the module itself left out
-    by_package: dict[str, float] = {}
-    for name, seconds, _ in entries:
-        root = name.split(".")[0]
-        if name != module and seconds > by_package.get(root, 0.0):
-            by_package[root] = seconds
-    heaviest = sorted(by_package.items(), key=lambda kv: -kv[1])[:TOP]
+    total, top = heaviest_imports(result.stderr.splitlines(), leave_out=module)
     return {
         "what": f'Imports: `python -X importtime -c "import {module}"`',
         "summary": f"Importing `{module}` took {total:.2f} s in all (exit {result.returncode}). "
         "Each package below at its outermost import; they overlap where one imports another.",
-        "top": [[name, round(seconds, 3)] for name, seconds in heaviest],
+        "top": top,
+    }
+
+
+def imports_of_a_build() -> dict:
+    """The imports of the jupyter-book process in a no-change `make html` (no cProfile: Python's
+    own `PYTHONPROFILEIMPORTTIME`, its lines read back from the HTML stage's log)."""
+    environment = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_book.py"), "html"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+    )
+    seconds = time.monotonic() - started
+    total, top = heaviest_imports(log_text("html").splitlines())
+    return {
+        "what": "Imports of the jupyter-book process in a no-change `make html` (`PYTHONPROFILEIMPORTTIME`)",
+        "summary": f"Its imports took {total:.2f} s of a {seconds:.2f} s build (import timing on).",
+        "top": top,
     }
 
 
@@ -221,4 +246,4 @@ def profile(prose_page: Path, prose_edit) -> dict:
             subprocess.run(
                 [sys.executable, str(ROOT / "tools" / "build_book.py"), "html"], cwd=ROOT, capture_output=True
             )
-    return {"how": HOW, "builds": builds, "imports": imports()}
+    return {"how": HOW, "builds": builds, "imports": [imports_of_a_build(), imports()]}

@@ -146,11 +146,11 @@ def profile_markdown(profile: dict) -> list[str]:
             if rows:
                 out += ["", f"{title}:", "", "| seconds | what |", "|---|---|"]
                 out += [f"| {seconds:.2f} | {what} |" for what, seconds in rows]
-    imports = profile.get("imports")
-    if imports:
-        out += ["", f"### {imports['what']}", "", imports.get("summary", ""), ""]
+    imports = profile.get("imports") or []
+    for timed in [imports] if isinstance(imports, dict) else imports:
+        out += ["", f"### {timed['what']}", "", timed.get("summary", ""), ""]
         out += ["| seconds | import (cumulative: with what it imports first) |", "|---|---|"]
-        out += [f"| {seconds:.2f} | {what} |" for what, seconds in imports.get("top", [])]
+        out += [f"| {seconds:.2f} | {what} |" for what, seconds in timed.get("top", [])]
     return out
 
 
