@@ -93,7 +93,9 @@ def test_the_profile_section_lists_each_builds_costs_with_their_seconds(tmp_path
     text = markdown(FAKE, MACHINE, ["a note"], PROFILE)
     profile = text.split("## Profile")[1].split("## Notes")[0]
     assert "### No-change `make html`" in profile and "Sphinx read nothing." in profile
-    assert "| 0.80 | Sphinx set-up |" in profile and "| 0.90 | jupyter-book: lark/lark.py:__init__ |" in profile
+    assert (
+        "| 0.80 | Sphinx set-up |" in profile and "| 0.90 | jupyter-book: lark/lark.py:__init__ |" in profile
+    )
     assert "| 0.60 | lark |" in profile and "| 1.10 | jsonschema |" in profile
     assert "## Profile" not in markdown(FAKE, MACHINE, [])
     write(FAKE, MACHINE, [], tmp_path / "results.md", tmp_path / "bench.json", PROFILE)
@@ -131,12 +133,14 @@ def test_a_test_runs_outcome_names_its_counts_and_failed_tests():
         output = (
             "....F\n=========== short test summary info ============\n"
             "FAILED tests/test_evidence.py::test_the_repeated_facts_count_once - assert 5 == 12\n"
-            "======= 1 failed, 40 passed, 9 deselected in 12.31s =======\n"
+            "FAILED tests/test_evidence.py::test_malformed[quote on another page]\n"
+            "2 failed, 40 passed, 9 deselected in 12.31s\n"
         )
 
     outcome = tests_outcome(Ended())
-    assert outcome.startswith("FAILED (exit 1): 1 failed, 40 passed, 9 deselected")
-    assert "tests/test_evidence.py::test_the_repeated_facts_count_once" in outcome
+    assert outcome.startswith("FAILED (exit 1): 2 failed, 40 passed, 9 deselected")
+    assert "tests/test_evidence.py::test_the_repeated_facts_count_once," in outcome
+    assert outcome.endswith("tests/test_evidence.py::test_malformed[quote on another page]")
     Ended.returncode, Ended.output = -15, "....."
     assert tests_outcome(Ended()) == "FAILED (exit -15)"
 
