@@ -30,11 +30,11 @@ TOP = 10
 # (where, function, what it is): the phases of a build, each a function whose cumulative time is
 # the phase's; matched on the end of the file's path (the first match of the largest time wins)
 PHASES = [
-    ("build_book.py", "main", "the whole build, as the driver runs it (jupyter-book's process waited for)"),
-    ("build_book.py", "__init__", "driver: validation's fingerprint of data, chapters and package"),
-    ("build_book.py", "execute_notebooks", "driver: the notebooks' fingerprint (nothing executed)"),
-    ("build_book.py", "publish", "driver: publishing (hard links of unchanged files, SHA256SUMS)"),
-    ("<frozen importlib._bootstrap>", "_find_and_load", "jupyter-book process: every import"),
+    ("build_book.py", "main", "the whole build (jupyter-book's process waited for)"),
+    ("build_book.py", "__init__", "validation's fingerprint of data, chapters and package"),
+    ("build_book.py", "execute_notebooks", "the notebooks' fingerprint (nothing executed)"),
+    ("build_book.py", "publish", "publishing (hard links of unchanged files, SHA256SUMS)"),
+    ("<frozen importlib._bootstrap>", "_find_and_load", "every import"),
     ("sphinx/application.py", "__init__", "Sphinx set-up: configuration, extensions, environment"),
     ("sphinx/application.py", "_load_existing_env", "Sphinx set-up: the pickled environment loaded"),
     ("sphinx/application.py", "build", "Sphinx build: read, write, finish"),
@@ -139,7 +139,7 @@ def profiled_build(folder: Path, label: str) -> dict:
     for program, profiles in found.items():
         for profile in profiles:
             found_in = analyse(profile)
-            phases += found_in["phases"]
+            phases += [[f"{program}: {what}", s] for what, s in found_in["phases"]]
             top += [[f"{program}: {what}", s] for what, s in found_in["top"] if program == "jupyter-book"]
             if program == "jupyter-book":
                 packages = found_in["packages"]

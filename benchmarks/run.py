@@ -491,8 +491,10 @@ METHOD = [
     "title marked as a copy; quotes unchanged, so they stay verbatim in their pages and the data "
     "validates.",
     "Page weight: what crossed the wire for the page and everything it loads (theme, fonts, the 0.9 "
-    "MB Vega bundle on pages with charts), uncompressed: Python's http.server sends no gzip. A fresh "
-    "browser context, cache disabled, for each load.",
+    "MB Vega bundle on pages with charts), served gzip-compressed as a static host serves it "
+    "(`startup_capitalism.site_server`). A fresh browser context, cache disabled, for each load; "
+    "every page once (its weight is the same on every load), the heaviest and the slowest page "
+    "again for the median of their runs.",
     "Peak memory: the sum of the resident memory of the build's whole process tree (driver, Sphinx, "
     "the kernels), sampled every 0.2 s with psutil.",
     "Tests at scale: the data tests only (test_evidence, test_chapters, test_structure) without "
