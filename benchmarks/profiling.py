@@ -63,7 +63,8 @@ def package(filename: str) -> str:
     if "site-packages/" in filename:
         return filename.split("site-packages/")[1].split("/")[0].removesuffix(".py")
     if filename.startswith(str(ROOT)):
-        return filename.removeprefix(f"{ROOT}/").split("/")[0] + " (this tree)"
+        parts = filename.removeprefix(f"{ROOT}/").split("/")
+        return (parts[1] if parts[0] == "src" and len(parts) > 2 else parts[0]) + " (this tree)"
     return "standard library"
 
 
