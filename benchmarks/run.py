@@ -130,7 +130,11 @@ def clean_build(root: Path = ROOT) -> None:
 
 
 def executions(runs: list[Run]) -> str:
-    return "notebooks executed: " + ", ".join(str(r.executed) for r in runs)
+    return (
+        "notebooks executed: "
+        + ", ".join(str(r.executed) for r in runs)
+        + f"; CPU time (median) {statistics.median(r.cpu_seconds for r in runs):.1f} s"
+    )
 
 
 def loads(runs: list[Run]) -> list[float]:
