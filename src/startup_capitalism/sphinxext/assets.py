@@ -250,22 +250,13 @@ def _fix_pages_as_they_are_rendered(app: Sphinx) -> None:
     """
     if app.builder.format != "html":
         return
-    import json
-    import time
-
     render = app.builder.templates.render
     app.startup_icons_by_page = {}
-    app.startup_build_started = time.time()
 
     def render_fixed(template: str, context: dict) -> str:
         page = _fixed_page(render(template, context))
         if "pagename" in context:
-            icons = sorted(set(ICON_CLASS.findall(page)))
-            app.startup_icons_by_page[context["pagename"]] = icons
-            # also on disk: with `-j`, Sphinx renders pages in forked processes whose memory is lost
-            noted = _icons_file(app) / f"{context['pagename']}.json"
-            noted.parent.mkdir(parents=True, exist_ok=True)
-            noted.write_text(json.dumps(icons), encoding="utf-8")
+            app.startup_icons_by_page[context["pagename"]] = sorted(set(ICON_CLASS.findall(page)))
         return page
 
     app.builder.templates.render = render_fixed
@@ -277,7 +268,7 @@ def _no_icon_stylesheet_while_pages_are_written(app: Sphinx, builder) -> None:
 
 
 def _icons_file(app: Sphinx) -> Path:
-    return Path(app.doctreedir) / "startup-icons-by-page"  # one file a page; dropped with the environment
+    return Path(app.doctreedir) / "startup-icons-by-page.json"  # dropped with the environment
 
 
 def _write_icon_stylesheet(app: Sphinx, exception) -> None:
@@ -296,16 +287,12 @@ def _write_icon_stylesheet(app: Sphinx, exception) -> None:
         (outdir / "_static" / fragment).unlink(missing_ok=True)
     if not app.startup_icons_by_page:
         return  # no page written: the stylesheet is the last build's, for the same pages
-    # every page's icons as noted when it was rendered (here or in a process of `-j`): the book's
-    # pages, and the other pages (index, search) written by this build
-    folder = _icons_file(app)
-    by_page = [
-        json.loads(noted.read_text(encoding="utf-8"))
-        for noted in sorted(folder.rglob("*.json"))
-        if noted.relative_to(folder).with_suffix("").as_posix() in app.env.all_docs
-        or noted.stat().st_mtime >= app.startup_build_started
-    ]
-    icons = set(ICONS_SET_BY_SCRIPTS).union(*by_page)
+    noted = _icons_file(app)
+    by_page = json.loads(noted.read_text(encoding="utf-8")) if noted.is_file() else {}
+    by_page = {page: icons for page, icons in by_page.items() if page in app.env.all_docs}
+    by_page.update(app.startup_icons_by_page)
+    noted.write_text(json.dumps(by_page, sort_keys=True, indent=0), encoding="utf-8")
+    icons = set(ICONS_SET_BY_SCRIPTS).union(*by_page.values())
     (outdir / "_static" / ICON_STYLESHEET).write_text(
         _icon_stylesheet(icons, _theme_fontawesome_js()), encoding="utf-8"
     )
@@ -320,5 +307,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _fix_pages_as_they_are_rendered)
     app.connect("write-started", _no_icon_stylesheet_while_pages_are_written)
     app.connect("build-finished", _write_icon_stylesheet)
-    # env_version 1: the icons noted one file a page (a saved environment from before is re-read)
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
