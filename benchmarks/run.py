@@ -496,7 +496,7 @@ METHOD = [
     "validates.",
     "Page weight: what crossed the wire for the page and everything it loads (theme, fonts, the 0.9 "
     "MB Vega bundle on pages with charts), served gzip-compressed as a static host serves it "
-    "(`startup_capitalism.site_server`). A fresh browser context, cache disabled, for each load; "
+    "(the bench's gzip site server). A fresh browser context, cache disabled, for each load; "
     "every page once (its weight is the same on every load), the heaviest and the slowest page "
     "again for the median of their runs.",
     "Peak memory: the sum of the resident memory of the build's whole process tree (driver, Sphinx, "
