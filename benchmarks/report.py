@@ -23,6 +23,9 @@ class Figure:
     goal: str = ""  # the goal in words, as the issue gives it
     note: str = ""  # e.g. notebooks executed, peak memory, why a goal is missed
     higher_is_better: bool = False  # `limit` is a lower bound (a score)
+    # the 1-minute load average around the runs (lowest and highest seen before and after each),
+    # so a figure measured on a busy machine says so beside it
+    load: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float | None:
@@ -37,11 +40,22 @@ class Figure:
     def verdict(self) -> str:
         return {None: "", True: "met", False: "MISSED"}[self.met]
 
+    def load_shown(self) -> str:
+        if not self.load:
+            return ""
+        low, high = min(self.load), max(self.load)
+        return f"{low:.1f}" if f"{low:.1f}" == f"{high:.1f}" else f"{low:.1f}–{high:.1f}"
+
     def shown(self) -> str:
         if self.median is None:
             return "not measured"
         digits = 0 if self.unit in {"rows", "KB", "points"} else 2 if self.median < 10 else 1
         return f"{self.median:.{digits}f} {self.unit}"
+
+
+def load_now() -> float:
+    """The machine's 1-minute load average now."""
+    return round(os.getloadavg()[0], 2)
 
 
 def machine() -> dict:
@@ -69,19 +83,21 @@ def _lines(path: str) -> list[str]:
 
 
 def table(figures: list[Figure]) -> str:
-    """The printed table: figure, median, runs, goal, verdict, note."""
-    rows = [("figure", "median", "runs", "goal", "", "note")]
-    rows += [(f.what, f.shown(), str(len(f.runs)), f.goal, f.verdict(), f.note) for f in figures]
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    """The printed table: figure, median, runs, goal, verdict, load, note."""
+    rows = [("figure", "median", "runs", "goal", "", "load", "note")]
+    rows += [
+        (f.what, f.shown(), str(len(f.runs)), f.goal, f.verdict(), f.load_shown(), f.note) for f in figures
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
     lines = [
-        "  ".join(cell.ljust(widths[i]) if i < 5 else cell for i, cell in enumerate(row)).rstrip()
+        "  ".join(cell.ljust(widths[i]) if i < 6 else cell for i, cell in enumerate(row)).rstrip()
         for row in rows
     ]
     lines.insert(1, "-" * len(lines[0]))
     return "\n".join(lines)
 
 
-def markdown(figures: list[Figure], about: dict, notes: list[str]) -> str:
+def markdown(figures: list[Figure], about: dict, notes: list[str], profile: dict | None = None) -> str:
     missed = [f for f in figures if f.met is False]
     out = [
         "# Benchmark results",
@@ -97,26 +113,62 @@ def markdown(figures: list[Figure], about: dict, notes: list[str]) -> str:
         "",
         "## Figures",
         "",
-        "| figure | median | runs | goal | verdict | note |",
-        "|---|---|---|---|---|---|",
+        "The load column is the machine's 1-minute load average seen before and after each run of "
+        "the figure (lowest–highest): on 2 cores, above about 1 the figure counts other work too.",
+        "",
+        "| figure | median | runs | goal | verdict | load | note |",
+        "|---|---|---|---|---|---|---|",
     ]
     out += [
-        f"| {f.what} | {f.shown()} | {len(f.runs)} | {f.goal} | {f.verdict()} | {f.note} |" for f in figures
+        f"| {f.what} | {f.shown()} | {len(f.runs)} | {f.goal} | {f.verdict()} | {f.load_shown()} | {f.note} |"
+        for f in figures
     ]
     out += ["", "## Goals missed", ""]
     out += [f"- **{f.what}**: {f.shown()} against {f.goal}. {f.note}" for f in missed] or ["- none"]
+    if profile:
+        out += ["", *profile_markdown(profile)]
     if notes:
         out += ["", "## Notes", ""] + [f"- {note}" for note in notes]
     return "\n".join(out) + "\n"
 
 
-def write(figures: list[Figure], about: dict, notes: list[str], markdown_path: Path, json_path: Path) -> None:
+def profile_markdown(profile: dict) -> list[str]:
+    """The profile part's findings (benchmarks/profile.py): per build, its phases, the functions
+    that cost most (cumulative) and the time spent in each package's own code; then the imports."""
+    out = ["## Profile", "", profile.get("how", "")]
+    for build in profile.get("builds", []):
+        out += ["", f"### {build['what']}", "", build.get("summary", "")]
+        for title, rows in (
+            ("Phases (cumulative seconds, from cProfile)", build.get("phases", [])),
+            ("Top functions by cumulative time (wrappers folded into what they call)", build.get("top", [])),
+            ("Own time by package (where the CPU went)", build.get("packages", [])),
+        ):
+            if rows:
+                out += ["", f"{title}:", "", "| seconds | what |", "|---|---|"]
+                out += [f"| {seconds:.2f} | {what} |" for what, seconds in rows]
+    imports = profile.get("imports") or []
+    for timed in [imports] if isinstance(imports, dict) else imports:
+        out += ["", f"### {timed['what']}", "", timed.get("summary", ""), ""]
+        out += ["| seconds | import (cumulative: with what it imports first) |", "|---|---|"]
+        out += [f"| {seconds:.2f} | {what} |" for what, seconds in timed.get("top", [])]
+    return out
+
+
+def write(
+    figures: list[Figure],
+    about: dict,
+    notes: list[str],
+    markdown_path: Path,
+    json_path: Path,
+    profile: dict | None = None,
+) -> None:
     markdown_path.parent.mkdir(parents=True, exist_ok=True)
-    markdown_path.write_text(markdown(figures, about, notes), encoding="utf-8")
+    markdown_path.write_text(markdown(figures, about, notes, profile), encoding="utf-8")
     json_path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "machine": about,
         "notes": notes,
+        "profile": profile or {},
         "figures": [{**asdict(f), "median": f.median, "met": f.met} for f in figures],
     }
     json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
