@@ -78,6 +78,15 @@ def compile_lock(requirements: Path = REQUIREMENTS, lock: Path = LOCK) -> None:
         PYTHON_VERSION,
         "--custom-compile-command",
         "make lock",
+        # jsonschema's optional IRI checker (jupyter-events asks for jsonschema[format-nongpl]):
+        # importing it builds about 39 parsers, 0.9-1.4 s of CPU in every process that imports
+        # jsonschema (each notebook kernel through altair, jupyter-book on every build), for a
+        # format ("iri") no schema of ours or of our tools uses; jsonschema imports it only if
+        # installed (python-jsonschema/jsonschema#1428, #1521). lark is there only for it.
+        "--no-emit-package",
+        "rfc3987-syntax",
+        "--no-emit-package",
+        "lark",
         str(requirements.relative_to(lock.parent)),
     ]
     # no index or find-links from the machine's environment either (see the docstring)
