@@ -12,6 +12,7 @@ out of the cache: myst-nb executes it again in the build, which reports the erro
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,10 +63,17 @@ def execute_missing(book: Book, log: Path, starting: Callable[[str], None] = pri
     quiet.addHandler(logging.NullHandler())
     quiet.propagate = False
     executor = load_executor("local-parallel", cache, logger=quiet)
-    with stage_log(log):
-        result = executor.run_and_cache(
-            filter_pks=[r.pk for r in missing], timeout=TIMEOUT, allow_errors=False
-        )
+    # the executor sends multiprocessing's log to stderr (the stage's log): only while it runs
+    pool_log = multiprocessing.get_logger()
+    handlers, level = list(pool_log.handlers), pool_log.level
+    try:
+        with stage_log(log):
+            result = executor.run_and_cache(
+                filter_pks=[r.pk for r in missing], timeout=TIMEOUT, allow_errors=False
+            )
+    finally:
+        pool_log.handlers[:] = handlers
+        pool_log.setLevel(level)
     return Executed(
         [Path(uri).relative_to(book.root).as_posix() for uri in result.succeeded],
         [Path(uri).relative_to(book.root).as_posix() for uri in result.excepted + result.errored],
