@@ -153,13 +153,13 @@ def execute_notebooks(folders: Folders, validation: Validation) -> list[str]:
     result = execute.execute_missing(
         folders.book, folders.logs / "execute.log", lambda notebook: console.say(f"executing {notebook}")
     )
-    for notebook in result.failed:
-        console.say(f"{notebook}: failed here; the HTML build executes it again and reports the error")
+    for notebook, error in result.failed.items():
+        console.say(f"{notebook}: failed here: {error}; the HTML build executes it again and reports it")
     console.say(f"{len(result.executed)} executed, {len(result.failed)} failed, on {os.cpu_count()} cores")
     if not result.failed:
         folders.executed.parent.mkdir(parents=True, exist_ok=True)
         folders.executed.write_text(inputs, encoding="utf-8")
-    return result.failed
+    return list(result.failed)
 
 
 def run_builder(folders: Folders, builder: str, validation: Validation | None = None) -> Run:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..book import Book
-from .console import stage_log
+from .console import ANSI, stage_log
 
 # myst-nb's reader for MyST markdown notebooks, registered as a jupyter-cache reader plugin
 MYST_NB_READER = {"name": "myst_nb_md", "type": "plugin"}
@@ -28,7 +28,7 @@ TIMEOUT = 300  # seconds per cell, as `execute: timeout` in _config.yml
 @dataclass
 class Executed:
     executed: list[str] = field(default_factory=list)  # paths relative to the book's root
-    failed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # path: the error the cell raised
 
 
 def notebooks(book: Book) -> list[Path]:
@@ -76,5 +76,16 @@ def execute_missing(book: Book, log: Path, starting: Callable[[str], None] = pri
         pool_log.setLevel(level)
     return Executed(
         [Path(uri).relative_to(book.root).as_posix() for uri in result.succeeded],
-        [Path(uri).relative_to(book.root).as_posix() for uri in result.excepted + result.errored],
+        {
+            Path(uri).relative_to(book.root).as_posix(): error_of(cache, uri)
+            for uri in result.excepted + result.errored
+        },
     )
+
+
+def error_of(cache, uri: str) -> str:
+    """The error a failed notebook raised: the last line of the traceback jupyter-cache recorded
+    for it (`KeyError: "unknown section ..."`)."""
+    traceback = cache.get_project_record(uri).traceback or ""
+    lines = [line.strip() for line in ANSI.sub("", traceback).splitlines() if line.strip()]
+    return lines[-1] if lines else "no traceback recorded"
