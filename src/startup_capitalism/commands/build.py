@@ -163,9 +163,16 @@ def execute_notebooks(folders: Folders, validation: Validation) -> list[str]:
 
 
 def run_builder(folders: Folders, builder: str, validation: Validation | None = None) -> Run:
-    run = sphinx_build(
-        folders.book, builder, folders.work(builder), folders.toc(builder), folders.logs / f"{builder}.log"
-    )
+    """One builder, in a process of its own that returns its `Run`: each Sphinx application starts
+    from a fresh interpreter, as `jupyter-book build` does, so no extension's module state (caches
+    of chapters, works, numbers) passes from the HTML build to the PDF's or the EPUB's, and an
+    incremental `make book` writes what a cold one writes."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    arguments = (folders.book, builder, folders.work(builder), folders.toc(builder))
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        run = pool.submit(sphinx_build, *arguments, folders.logs / f"{builder}.log").result()
     if validation is not None:
         validation.check()
     console.report(run.problems, folders.book.root)

@@ -111,6 +111,7 @@ class Status(io.TextIOBase):
 def builder(root: Path, builds) -> None:
     """Build whenever asked on the pipe `builds`, with one Sphinx application kept in memory;
     answer each build with {"ok": bool, "problems": [...]}. Stops when the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's: it closes the pipe
     from jupyter_book.config import get_final_config
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
