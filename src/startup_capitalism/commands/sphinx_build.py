@@ -1,6 +1,7 @@
 """One run of a Sphinx builder over the book, through jupyter-book 1.x's Python API (the function
 `jupyter-book build` calls, with the configuration it derives from `_config.yml` and a TOC), in
-this process, with Sphinx's warnings captured from its warning stream."""
+the calling process (the build calls it in a spawned process of its own, which returns the `Run`),
+with Sphinx's warnings captured from its warning stream."""
 
 from __future__ import annotations
 
