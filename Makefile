@@ -6,6 +6,8 @@
 PYTHON      ?= python3
 VENV        := .venv
 BIN         := $(VENV)/bin
+# the book's one command line: `python -m startup_capitalism COMMAND` (src/startup_capitalism/__main__.py)
+BOOK        := $(BIN)/python -m startup_capitalism
 EVIDENCE    ?= data/evidence.csv
 ACTORS      ?= data/actors.csv
 SCORES      ?= data/scores.csv
@@ -62,14 +64,14 @@ checkers: system-deps $(CHECKERS)/node_modules/.installed
 # --- data ----------------------------------------------------------------------------------
 validate: lock-check deps
 	@echo "==> [validate] checking $(EVIDENCE), $(ACTORS) and $(SCORES)"
-	@$(BIN)/python -m startup_capitalism.evidence.validate --evidence $(EVIDENCE) --actors $(ACTORS) --scores $(SCORES)
+	@$(BOOK) validate --evidence $(EVIDENCE) --actors $(ACTORS) --scores $(SCORES)
 
 # --- a new chapter -------------------------------------------------------------------------
 # `make chapter MANUSCRIPT=path/to/file.txt`: import an authors' manuscript as a new chapter
 chapter:
 	@test -n "$(MANUSCRIPT)" || { echo "usage: make chapter MANUSCRIPT=path/to/chapter.txt (the authors' manuscript as plain UTF-8 text; see README, 'Adding a chapter')" >&2; exit 2; }
 	@$(MAKE) --no-print-directory --silent lock-check deps
-	@$(BIN)/python tools/new_chapter.py "$(MANUSCRIPT)"
+	@$(BOOK) chapter "$(MANUSCRIPT)"
 
 # --- an edition ----------------------------------------------------------------------------
 # `make edition VERSION=X.Y`: release edition X.Y (a cold build of a release commit, the record in
@@ -79,20 +81,20 @@ edition: lock-check deps system-deps
 	@$(BIN)/python -m startup_capitalism.editions.release "$(VERSION)"
 
 # --- book ----------------------------------------------------------------------------------
-# build_book.py validates the data first, so a failed validation also removes the old site
+# the build validates the data first, so a failed validation also removes the old site
 book: lock-check deps system-deps
-	@$(BIN)/python tools/build_book.py book
+	@$(BOOK) build book
 
 # the EPUB (_build/epub/book.epub) is written by `make book`, from the pages and the execution that
 # make the site and the PDF: it is the book's last stage, so this target is `make book`
 epub: book
 
 html: lock-check deps
-	@$(BIN)/python tools/build_book.py html
+	@$(BOOK) build html
 
 PORT ?= 8000
 preview: lock-check deps
-	@$(BIN)/python tools/preview.py --port $(PORT)
+	@$(BOOK) preview --port $(PORT)
 
 serve:
 	@test -f $(SITE)/index.html || { echo "make serve: no built site in $(SITE) (the last build failed, or none ran): run make html or make book" >&2; exit 1; }
@@ -107,13 +109,13 @@ test: lock-check deps lint-check validate system-deps checkers
 # two cold builds of this commit (here and in a scratch clone) give the same SHA256SUMS
 # the tree's build is brought up to date first, so its SHA256SUMS are those of HEAD's sources
 reproduce: book
-	@$(BIN)/python tools/checksums.py reproduce
+	@$(BOOK) reproduce
 
 # every notebook re-executed in a fresh kernel from the commit's data, and every glued output
 # compared value by value with what the published site shows (`SITE=` another site's folder or
 # an edition archive); the site is read as it is, never rebuilt first
 reexecute: lock-check deps validate
-	@$(BIN)/python tools/reproduce.py --site "$(SITE)"
+	@$(BOOK) reexecute --site "$(SITE)"
 
 # JupyterLab on 127.0.0.1 with the repository's Jupyter config (jupyter-config/): every MyST
 # notebook opens as a notebook (jupytext), run by the .venv's kernel

@@ -389,7 +389,7 @@ def scale_case(
         book = scale.copy_tree(Path(folder) / "book")
         detail = prepare(book)
         environment = scale.environment(book)
-        driver = [sys.executable, str(book / "tools" / "build_book.py"), "html"]
+        driver = [sys.executable, "-m", "startup_capitalism", "build", "html", "--root", str(book)]
         say(f"{label}: cold HTML build, 1 run")
         cold = Run(driver, book, environment)
         say(f"{label}: no-change HTML build, 1 run")
@@ -485,7 +485,7 @@ METHOD = [
     "published site and the validation stamp. The prose edit adds a paragraph to a section page; the "
     "data edit rewords one evidence title; each is undone (and rebuilt, untimed) after its run.",
     "Scale figures: in temporary copies made by `benchmarks/scale.py` (removed afterwards), built "
-    "with the driver (`tools/build_book.py html`), one build each. The 20-chapter book is the real "
+    "with the driver (`startup_capitalism build html`), one build each. The 20-chapter book is the real "
     "chapter 2 and 19 chapters generated from its manuscript (new number, country and figure number; "
     "paragraphs verbatim), each imported with `make chapter`, with chapter 2's evidence rows and "
     "scores copied to it. Their notebooks are the ones `make chapter` writes (a table per section, "

@@ -18,7 +18,7 @@ from startup_capitalism.paths import ROOT
 from startup_capitalism.scratch import copy_of_the_files
 
 # The suite builds in a folder of its own, never in what `make book` built and published: every
-# build the tests start (tools/build_book.py, tools/reproduce.py, tools/checksums.py) works there.
+# build the tests start (`python -m startup_capitalism build|reproduce|reexecute`) works there.
 # A scratch copy of the book is another tree and keeps its own `_build` (see paths.build_folder).
 BUILD = ROOT / "_build" / "test"
 os.environ["STARTUP_BUILD_DIR"] = str(BUILD)
@@ -49,7 +49,7 @@ BUILD_FAILURE: list[str] = []
 
 @pytest.fixture(scope="session")
 def built_book() -> BuiltBook:
-    """`tools/build_book.py book`: strict HTML and PDF, published only if both succeed.
+    """`python -m startup_capitalism build book`: strict HTML and PDF, published only if both succeed.
 
     When the build fails, every test that needs it errors with one short line pointing to the
     cause, which is printed once (each problem with its file and line) in the run's summary.
@@ -60,7 +60,7 @@ def built_book() -> BuiltBook:
     if not (BUILD / EXECUTION_CACHE).is_dir() and published_cache.is_dir():
         shutil.copytree(published_cache, BUILD / EXECUTION_CACHE)
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "build_book.py"), "book"],
+        [sys.executable, "-m", "startup_capitalism", "build", "book"],
         cwd=ROOT,
         capture_output=True,
         text=True,

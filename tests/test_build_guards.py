@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))  # checksums
 from conftest import EXECUTION_CACHE, ROOT, chapter_docnames, copy_of_the_book, prose_text
 
 # the build prints one line per notebook it executes
@@ -41,7 +40,7 @@ def in_copy(copy, **variables: str) -> dict[str, str]:
 def build(copy, *, expect_ok: bool = True, **variables: str) -> str:
     environment = in_copy(copy, **variables)
     result = subprocess.run(
-        [sys.executable, str(copy / "tools" / "build_book.py"), "html"],
+        [sys.executable, "-m", "startup_capitalism", "build", "html", "--root", str(copy)],
         cwd=copy,
         env=environment,
         capture_output=True,
@@ -254,7 +253,7 @@ def test_reviewers_get_binder_repository_and_download_buttons(scratch_book):
 
 
 def published_sums(copy) -> dict[str, str]:
-    import checksums  # tools/checksums.py
+    from startup_capitalism.commands import checksums
 
     return checksums.read_sums(copy / "_build" / "html" / checksums.SUMS)
 
@@ -304,7 +303,7 @@ def test_edits_each_undone_leave_the_site_a_cold_build_makes(scratch_book):
 def test_a_plain_jupyter_book_build_leaves_the_published_site_alone(scratch_book):
     """`jupyter-book build .` would write into `_build/html` in place: it stops in one line that
     says what to run instead, and the published files are as they were."""
-    import checksums
+    from startup_capitalism.commands import checksums
 
     build(scratch_book)
     site = scratch_book / "_build" / "html"

@@ -1,7 +1,9 @@
-"""A bare `jupyter-book build .` stops with one line saying what to run instead (README, "Two commands")."""
+"""The book's command line, `python -m startup_capitalism COMMAND`; and a bare `jupyter-book build .`
+stops with one line saying what to run instead (README, "Two commands")."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -31,7 +33,35 @@ def test_a_bare_jupyter_book_build_stops_and_says_what_to_run(tmp_path):
 def test_the_drivers_work_folders_are_not_a_bare_run(tmp_path):
     assert entry.is_bare_run(tmp_path, tmp_path / "_build" / "html")
     assert entry.is_bare_run(tmp_path, tmp_path / "_build" / "latex")
-    # tools/build_book.py and tools/preview.py: `--path-output _build/work*`
+    # the build and the preview (startup_capitalism.commands): work folders `_build/work*`
     assert not entry.is_bare_run(tmp_path, tmp_path / "_build" / "work" / "_build" / "html")
     assert not entry.is_bare_run(tmp_path, tmp_path / "_build" / "work-pdf" / "_build" / "latex")
     assert not entry.is_bare_run(tmp_path, tmp_path / "_build" / "work-preview" / "_build" / "html")
+
+
+def entry_point(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "startup_capitalism", *arguments], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_an_unknown_command_prints_the_usage_and_exits_2():
+    result = entry_point("no-such-command")
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: python -m startup_capitalism"), result.stderr
+    assert "invalid choice: 'no-such-command'" in result.stderr
+
+
+def test_validate_names_the_file_and_line_of_a_bad_row(tmp_path):
+    """A year cell made malformed in a copy of the evidence: the problem at `file:line: `."""
+    rows = (ROOT / "data" / "evidence.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    line, row = next(
+        (number, row) for number, row in enumerate(rows[1:], start=2) if re.search(r",(19|20)\d\d,", row)
+    )
+    year = re.search(r",((19|20)\d\d),", row).group(1)
+    rows[line - 1] = row.replace(f",{year},", f",{year[:2]}I{year[3:]},", 1)
+    bad = tmp_path / "evidence.csv"
+    bad.write_text("".join(rows), encoding="utf-8")
+    result = entry_point("validate", "--evidence", str(bad))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(rf"^{re.escape(str(bad))}:{line}: ", result.stderr, re.M), result.stderr

@@ -208,8 +208,7 @@ def test_the_epub_builder_writes_the_same_bytes_again(built_book, tmp_path):
     work = tmp_path / "work"
     for folder in (".doctrees", "jupyter_execute"):
         shutil.copytree(WORK / "_build" / folder, work / "_build" / folder)
-    sys.path.insert(0, str(ROOT / "tools"))
-    import checksums  # tools/checksums.py: the build's pinned dates
+    from startup_capitalism.commands import checksums  # the build's pinned dates
 
     # the build's pinned dates, without changing this test session's environment
     pinned = dict(os.environ, SOURCE_DATE_EPOCH=checksums.source_date_epoch(ROOT), FORCE_SOURCE_DATE="1")

@@ -29,7 +29,6 @@ FIXTURE_ROWS = FIXTURES / "evidence-09-testland.csv"
 FIXTURE_SCORES = FIXTURES / "scores-09-testland.csv"
 FIXTURE_ACTORS = FIXTURES / "actors-09-testland.csv"
 FIXTURE_UNCODED = FIXTURES / "uncoded-09-testland.csv"
-NEW_CHAPTER = Path("tools") / "new_chapter.py"
 SENTENCE_END = re.compile(r"(?<=[.?!”])\s+(?=[A-Z“(])")
 
 
@@ -292,12 +291,9 @@ def test_make_chapter_without_a_manuscript_says_how_to_use_it(pristine):
 
 def test_a_failure_while_moving_into_place_undoes_the_moves_made(tmp_path, monkeypatch):
     """All or nothing: the third move fails, and the two made before it are undone."""
-    import importlib.util
+    from startup_capitalism.commands import chapter as tool
 
     copy = scratch_copy(tmp_path / "book")
-    spec = importlib.util.spec_from_file_location("new_chapter", copy / NEW_CHAPTER)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
     before = snapshot(copy)
     moves = []
     real_replace = os.replace
@@ -323,7 +319,7 @@ def test_a_failure_while_moving_into_place_undoes_the_moves_made(tmp_path, monke
 @pytest.fixture(scope="module")
 def built_with_fixture(built_book, tmp_path_factory):
     """A scratch copy with the fixture imported, its rows and scores appended, and
-    `tools/build_book.py book` run strictly."""
+    `python -m startup_capitalism build book` run strictly."""
     copy = scratch_copy(tmp_path_factory.mktemp("chapter") / "book")
     result = run_make_chapter(copy, FIXTURE)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -337,7 +333,7 @@ def built_with_fixture(built_book, tmp_path_factory):
         with (copy / data.relative_to(paths.ROOT)).open("a", encoding="utf-8") as appended:
             appended.write(fragment.read_text(encoding="utf-8"))
     build = subprocess.run(
-        [sys.executable, str(copy / "tools" / "build_book.py"), "book"],
+        [sys.executable, "-m", "startup_capitalism", "build", "book", "--root", str(copy)],
         cwd=copy,
         env=in_copy(copy),
         capture_output=True,

@@ -62,7 +62,7 @@ def _load(name: str, path: Path):
 
 
 nbval_hook = _load("root_conftest", ROOT / "conftest.py")
-reproduce = _load("reproduce", ROOT / "tools" / "reproduce.py")
+from startup_capitalism.commands import reexecute as reproduce  # noqa: E402
 
 
 def _probe(name: str, last_cell: str) -> Path:
@@ -209,7 +209,7 @@ def _notebook_of(docname: str, name: str) -> Path:
 
 def _reexecute(site: Path, notebook: Path) -> tuple[int, str]:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "reproduce.py"), "--notebook", str(notebook)],
+        [sys.executable, "-m", "startup_capitalism", "reexecute", "--notebook", str(notebook)],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import sys
 import textwrap
 
 import pytest
@@ -214,10 +213,8 @@ def test_a_footnote_after_a_question_mark_is_a_footnote_for_both(tmp_path):
 
 
 def test_a_chapter_imported_just_now_lists_no_changes(tmp_path):
+    from startup_capitalism.commands import chapter as new_chapter
     from startup_capitalism.scratch import copy_of_the_files
-
-    sys.path.insert(0, str(ROOT / "tools"))
-    import new_chapter  # tools/ is not a package: its modules are scripts
 
     copy = copy_of_the_files(tmp_path / "book")
     fixture = (ROOT / "tests" / "fixtures" / "chapter-09-testland.txt").read_text(encoding="utf-8")

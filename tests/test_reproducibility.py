@@ -153,7 +153,7 @@ def test_the_data_page_says_what_the_edition_was_built_with(built_book):
 
 
 def test_reproduce_names_each_file_that_differs():
-    import checksums
+    from startup_capitalism.commands import checksums
 
     ours = {"index.html": "1", "genindex.html": "2", "only-ours.html": "3", "searchindex.js": "5"}
     theirs = {"index.html": "1", "genindex.html": "9", "only-theirs.html": "4", "searchindex.js": "6"}
@@ -171,7 +171,7 @@ def test_the_suites_builds_are_what_a_cold_build_makes(built_book):
     rebuilt by the tests that ran before this one, which pytest runs last): a cold build of this
     tree's files in a scratch clone gives the same files, byte for byte."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "checksums.py"), "reproduce", "--working-tree"],
+        [sys.executable, "-m", "startup_capitalism", "reproduce", "--working-tree"],
         cwd=ROOT,
         capture_output=True,
         text=True,

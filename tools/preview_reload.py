@@ -1,7 +1,8 @@
 """Save a page under a running `make preview` and wait, in Chromium, for the browser to reload.
 
 Used by `make bench` (benchmarks/run.py) (which prints the time from the save to the reloaded page) and by
-tests/test_preview.py (which checks that the reload happens, with no timed assert).
+tests/test_preview.py (which checks that the reload happens, with no timed assert). A helper of the
+bench and the tests, not a command of the book: it stays out of the package.
 """
 
 from __future__ import annotations
@@ -35,10 +36,22 @@ def free_port() -> int:
 
 
 def start_preview(root: Path, port: int) -> tuple[subprocess.Popen, list[str]]:
-    """`tools/preview.py` of the book at `root`, once it serves; its output lines so far."""
+    """`python -m startup_capitalism preview` of the book at `root`, once it serves; its output lines
+    so far (what a person would read in the terminal: this helper is that person)."""
     environment = {**os.environ, "PYTHONPATH": str(root / "src")}
+    environment.pop("STARTUP_BUILD_DIR", None)
     process = subprocess.Popen(
-        [sys.executable, "-u", str(root / "tools" / "preview.py"), "--port", str(port)],
+        [
+            sys.executable,
+            "-u",
+            "-m",
+            "startup_capitalism",
+            "preview",
+            "--root",
+            str(root),
+            "--port",
+            str(port),
+        ],
         cwd=root,
         env=environment,
         stdout=subprocess.PIPE,
@@ -50,7 +63,7 @@ def start_preview(root: Path, port: int) -> tuple[subprocess.Popen, list[str]]:
         output.append(line.rstrip("\n"))
         if line.startswith("preview: serving"):
             return process, output
-    raise RuntimeError("tools/preview.py stopped before serving:\n" + "\n".join(output[-40:]))
+    raise RuntimeError("the preview stopped before serving:\n" + "\n".join(output[-40:]))
 
 
 def save_and_wait_for_reload(root: Path) -> dict:

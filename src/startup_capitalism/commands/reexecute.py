@@ -1,6 +1,7 @@
 """`make reexecute`: do the published numbers follow from the commit's data?
 
-    python tools/reproduce.py [--site _build/html | --site edition.zip] [--notebook notebooks/…/x.md]
+    python -m startup_capitalism reexecute [--site _build/html | --site edition.zip]
+        [--notebook notebooks/…/x.md]
 
 1. Reads the published site as it is (`_build/html` by default, or `--site`/`SITE=` a folder or an
    edition archive); nothing is rebuilt, so the reference is what readers were shown.
@@ -19,7 +20,7 @@ notebook. Exits 1 on any difference.
 
 from __future__ import annotations
 
-import argparse
+import functools
 import json
 import os
 import shutil
@@ -37,15 +38,12 @@ from myst_nb.ext.glue import extract_glue_data_cell
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from startup_capitalism.figures.rendering import chart_rows
-from startup_capitalism.figures.tables import TABLE_MIME
-from startup_capitalism.paths import ROOT
-from startup_capitalism.text import prose
+from ..book import Book
+from ..figures.rendering import chart_rows
+from ..figures.tables import TABLE_MIME
+from ..text import prose
+from .execute import TIMEOUT, notebooks
 
-sys.path.insert(0, str(ROOT / "tools"))
-from execute_notebooks import TIMEOUT, notebooks
-
-DEFAULT_SITE = ROOT / "_build" / "html"
 # the folders that hold no page of the book (as _config.yml's exclude_patterns)
 NOT_PAGES = {"_build", ".venv", "benchmarks", "sources", "tools", "tests", "binder", "jupyter-config", ".git"}
 ROW_ID_FIELD = "id"  # the evidence row id in a chart's data
@@ -75,7 +73,7 @@ def _options_and_body(content: str) -> tuple[dict[str, str], str]:
     return options, "\n".join(lines)
 
 
-def page_pastes(source: Path, root: Path = ROOT) -> list[Paste]:
+def page_pastes(source: Path, root: Path) -> list[Paste]:
     """Every glued figure, table and text a page pastes, in the order of the page."""
     page = source.relative_to(root).with_suffix("").as_posix()
     found: list[Paste] = []
@@ -109,7 +107,7 @@ def page_pastes(source: Path, root: Path = ROOT) -> list[Paste]:
     return found
 
 
-def book_pastes(root: Path = ROOT) -> list[Paste]:
+def book_pastes(root: Path) -> list[Paste]:
     pages = [
         path
         for path in sorted(root.rglob("*.md"))
@@ -158,7 +156,7 @@ def caption_number(element) -> str:
 # --- re-execution --------------------------------------------------------------------------------
 
 
-def execute(notebook: Path) -> tuple[dict[str, dict], float]:
+def execute(notebook: Path, root: Path) -> tuple[dict[str, dict], float]:
     """Run a notebook in a fresh kernel, in its own folder; its glued outputs by key, and seconds."""
     started = time.monotonic()
     nb = jupytext.read(notebook)
@@ -168,7 +166,7 @@ def execute(notebook: Path) -> tuple[dict[str, dict], float]:
     try:
         client.execute()
     except CellExecutionError as error:  # named by its notebook: the pool's traceback would not say
-        raise RuntimeError(f"reexecute: {notebook.relative_to(ROOT)} failed to execute:\n{error}") from None
+        raise RuntimeError(f"reexecute: {notebook.relative_to(root)} failed to execute:\n{error}") from None
     glued = {}
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -176,10 +174,10 @@ def execute(notebook: Path) -> tuple[dict[str, dict], float]:
     return glued, time.monotonic() - started
 
 
-def execute_all(paths: list[Path]) -> dict[Path, tuple[dict[str, dict], float]]:
+def execute_all(paths: list[Path], root: Path) -> dict[Path, tuple[dict[str, dict], float]]:
     """Every notebook in a kernel of its own, one process per core."""
     with ProcessPoolExecutor(max_workers=max(1, min(len(paths), os.cpu_count() or 1))) as pool:
-        return dict(zip(paths, pool.map(execute, paths), strict=True))
+        return dict(zip(paths, pool.map(functools.partial(execute, root=root), paths), strict=True))
 
 
 # --- comparison ------------------------------------------------------------------------------
@@ -411,20 +409,20 @@ def published_site(site: Path, scratch: Path) -> Path:
     return site
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--site", type=Path, default=Path(os.environ.get("SITE") or DEFAULT_SITE))
-    parser.add_argument("--notebook", type=Path, action="append", help="only this notebook (repeatable)")
-    args = parser.parse_args(argv)
-    chosen = [p.resolve() for p in args.notebook] if args.notebook else notebooks(ROOT)
+def reexecute(book: Book, site_given: Path | None = None, chosen: list[Path] | None = None) -> int:
+    """Compare the published site (`site_given`, by default the book's) with every notebook (or
+    those `chosen`) re-executed; 0 when every glued output matches, 1 otherwise."""
+    site_given = site_given or book.site_dir
+    chosen = [p.resolve() for p in chosen] if chosen else notebooks(book)
+    root = book.root
     with tempfile.TemporaryDirectory(prefix="reexecute-") as scratch:
-        site = published_site(args.site.resolve(), Path(scratch))
-        print(f"==> [1/3] reading what {args.site} publishes", flush=True)
-        pastes = book_pastes(ROOT)
+        site = published_site(site_given.resolve(), Path(scratch))
+        print(f"==> [1/3] reading what {site_given} publishes", flush=True)
+        pastes = book_pastes(root)
         print(f"==> [2/3] executing {len(chosen)} notebook(s), each in a fresh kernel", flush=True)
         started = time.monotonic()
         try:
-            executed = execute_all(chosen)
+            executed = execute_all(chosen, root)
         except RuntimeError as error:
             print(error, file=sys.stderr)
             return 1
@@ -447,20 +445,16 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(header))
     for path, tally in tallies.items():
         print(
-            f"{path.relative_to(ROOT).as_posix():<44} {tally.pasted['chart']:>6} {tally.pasted['table']:>6} "
+            f"{path.relative_to(root).as_posix():<44} {tally.pasted['chart']:>6} {tally.pasted['table']:>6} "
             f"{tally.pasted['text']:>6} {len(tally.differences):>11} {tally.seconds:>8.1f}"
         )
     print("-" * len(header))
     if differences:
         print(
-            f"reexecute: {len(differences)} difference(s) from the published site {args.site}",
+            f"reexecute: {len(differences)} difference(s) from the published site {site_given}",
             file=sys.stderr,
         )
         return 1
     compared = sum(sum(t.pasted.values()) for t in tallies.values())
-    print(f"reexecute: all {compared} glued outputs the site pastes match the published site {args.site}")
+    print(f"reexecute: all {compared} glued outputs the site pastes match the published site {site_given}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,10 +1,10 @@
 """Import an authors' manuscript as a new chapter of the book, adding markup only.
 
-    python tools/new_chapter.py path/to/chapter.txt        (or: make chapter MANUSCRIPT=...)
+    python -m startup_capitalism chapter path/to/chapter.txt   (or: make chapter MANUSCRIPT=...)
 
 The manuscript is plain text in the form `startup_capitalism.text.manuscript` reads ("Chapter N Country"
 first, headings on lines of their own, bare footnote numbers, "FIGURE N.k.Caption" lines). The
-tool writes, for chapter N with slug `slug`:
+command writes, for chapter N with slug `slug`:
 
 - `chapters/NN-slug/`: one page per heading (`index.md` for the opening, with the chapter's
   declaration in its front matter; the book's standard sections under their standard names, any
@@ -27,7 +27,6 @@ other error leaves the repository as it was.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -39,12 +38,12 @@ from pathlib import Path
 
 import yaml
 
-from startup_capitalism import paths, registry
-from startup_capitalism.chapters import BACK_MATTER_PAGES, OPENING_PAGE, Chapter, ChapterError, all_chapters
-from startup_capitalism.evidence import rules as evidence_rules
-from startup_capitalism.paths import ROOT
-from startup_capitalism.text import prose
-from startup_capitalism.text.manuscript import (
+from .. import paths, registry
+from ..book import Book
+from ..chapters import BACK_MATTER_PAGES, OPENING_PAGE, Chapter, ChapterError, all_chapters
+from ..evidence import rules as evidence_rules
+from ..text import prose
+from ..text.manuscript import (
     OPENING_SECTION,
     STANDARD_SECTIONS,
     THEMATIC_ANALYSIS,
@@ -391,7 +390,7 @@ def move_into_place(moves: dict[Path, Path], backup: Path) -> None:
         raise
 
 
-def import_chapter(manuscript_path: Path, root: Path = ROOT) -> Chapter:
+def import_chapter(manuscript_path: Path, root: Path) -> Chapter:
     check_number_is_free(manuscript_path, root)
     manuscript = read_manuscript(manuscript_path)
     with tempfile.TemporaryDirectory(prefix=".new-chapter-", dir=root) as temporary:
@@ -403,18 +402,17 @@ def import_chapter(manuscript_path: Path, root: Path = ROOT) -> Chapter:
     return declaration(manuscript)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("manuscript", type=Path, help="the authors' manuscript, plain UTF-8 text")
-    manuscript_path = parser.parse_args().manuscript
+def new_chapter(book: Book, manuscript_path: Path) -> int:
+    """`make chapter MANUSCRIPT=...`: 0 when imported, 1 when the manuscript was refused, 2 when
+    there is no such file."""
     if not manuscript_path.is_file():
         print(f"{manuscript_path}: no such file", file=sys.stderr)
         return 2
     try:
-        chapter = import_chapter(manuscript_path)
+        chapter = import_chapter(manuscript_path, book.root)
     except (ManuscriptError, ChapterError) as error:
         print(error, file=sys.stderr)
-        print("new_chapter: nothing was imported", file=sys.stderr)
+        print("chapter: nothing was imported", file=sys.stderr)
         return 1
     print(
         f"imported {chapter.heading} into chapters/{chapter.dirname} and notebooks/{chapter.dirname}; "
@@ -426,7 +424,3 @@ def main() -> int:
         "data/actors.csv), its Figure scores to data/scores.csv, `make validate`, and `make book`"
     )
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,76 @@
+"""One run of a Sphinx builder over the book, through jupyter-book 1.x's Python API (the function
+`jupyter-book build` calls, with the configuration it derives from `_config.yml` and a TOC), in
+the calling process (the build calls it in a spawned process of its own, which returns the `Run`),
+with Sphinx's warnings captured from its warning stream."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import book as book_module
+from .console import stage_log
+
+# jupyter-book's `--builder` -> Sphinx's builder and the output folder under `<work>/_build/`
+BUILDERS = {"html": ("html", "html"), "pdflatex": ("latex", "latex"), "epub": ("epub", "epub")}
+
+
+@dataclass
+class Run:
+    ok: bool
+    problems: list[str]  # what Sphinx (or jupyter-book) wrote to its warning stream, line by line
+    log: Path
+    output: Path  # the builder's output folder
+
+
+def output_folder(work: Path, builder: str) -> Path:
+    return work / "_build" / BUILDERS[builder][1]
+
+
+def doctrees(work: Path) -> Path:
+    return work / "_build" / ".doctrees"
+
+
+def cli_config(toc: Path, strict: bool) -> dict:
+    """What `jupyter-book build --toc TOC [-n]` adds to `_config.yml` (jupyter-book's `cli_config`)."""
+    return {
+        "external_toc_path": toc.as_posix(),
+        "latex_individualpages": False,
+        **({"nitpicky": True} if strict else {}),
+    }
+
+
+def sphinx_build(
+    book: book_module.Book, builder: str, work: Path, toc: Path, log: Path, *, strict: bool = True
+) -> Run:
+    """`jupyter-book build ROOT --path-output WORK --toc TOC --builder BUILDER [-n -W --keep-going]`,
+    called as a function: its whole output in `log`; its warnings and errors as the problems.
+    Strict, a warning fails the run (nitpicky, warnings as errors, every warning listed first)."""
+    # jupyter-book checks _config.yml with jsonschema (no format checker), whose import loads
+    # rfc3987_syntax when it is installed (JupyterLab's jupyter-events brings it) and compiles 39
+    # grammars: 1.1 s of CPU, more than the rest of a no-change build (0.37 s against 1.5 s for
+    # `import jupyter_book.sphinx`, measured). Marked as absent, its import fails, as jsonschema
+    # allows for: only the "iri" string formats go unchecked, and no check in a build uses them.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    from jupyter_book.sphinx import build_sphinx  # Sphinx is imported only when a builder runs
+
+    output = output_folder(work, builder)
+    overrides = cli_config(toc, strict)
+    with stage_log(log) as problems:
+        result = build_sphinx(
+            book.root,
+            output,
+            noconfig=True,
+            path_config=book.config_file,
+            confoverrides=overrides,
+            builder=BUILDERS[builder][0],
+            warningiserror=strict,
+            keep_going=strict,
+        )
+    if isinstance(result, KeyboardInterrupt):
+        raise result
+    found = problems.lines()
+    if isinstance(result, BaseException) and not found:
+        found = [f"{type(result).__name__}: {result}"]
+    return Run(result == 0 and not (strict and found), found, log, output)
