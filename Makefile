@@ -78,7 +78,7 @@ chapter:
 # editions.yml and CITATION.cff, _build/editions/startup-capitalism-X.Y.zip, the local tag vX.Y)
 edition: lock-check deps system-deps
 	@test -n "$(VERSION)" || { echo "usage: make edition VERSION=X.Y (see README, 'Releasing an edition')" >&2; exit 2; }
-	@$(BIN)/python -m startup_capitalism.editions.release "$(VERSION)"
+	@$(BOOK) edition "$(VERSION)"
 
 # --- book ----------------------------------------------------------------------------------
 # the build validates the data first, so a failed validation also removes the old site

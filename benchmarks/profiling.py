@@ -2,9 +2,10 @@
 
     python -m benchmarks --part profile         (or as part of `make bench`)
 
-Each build is the driver (`tools/build_book.py html`) run as `make html` runs it, with the
-bench's `profile_hook/` on PYTHONPATH: its `sitecustomize` runs the driver and the jupyter-book
-process (Sphinx, in process) under cProfile, so nothing of the book's code changes to be profiled.
+Each build is the driver (`python -m startup_capitalism build html`) run as `make html` runs it,
+with the bench's `profile_hook/` on PYTHONPATH: its `sitecustomize` runs the driver and the
+processes it spawns (Sphinx's, validation's) under cProfile, so nothing of the book's code changes
+to be profiled.
 cProfile slows the code it watches (every Python call is counted), so its seconds are larger
 than the untimed build's; they say where the time goes, the figures say how long it takes. The
 imports are timed apart with `python -X importtime -c "import startup_capitalism.sphinxext"`.
@@ -25,18 +26,19 @@ from pathlib import Path
 from startup_capitalism.paths import ROOT
 
 HOOK = Path(__file__).resolve().parent / "profile_hook"
-# the build as `make html` runs it, and its processes profiled, by program name (the driver's
-# and jupyter-book's; not `python -m` processes: the kernels and the validator are those)
-HTML_BUILD = [sys.executable, str(ROOT / "tools" / "build_book.py"), "html"]
-PROGRAMS = ("build_book.py", "jupyter-book")
+# the build as `make html` runs it, and its processes profiled, by how their command line starts:
+# the driver's, and the processes it spawns (Sphinx's; validation's when it runs), not the kernels
+HTML_BUILD = [sys.executable, "-m", "startup_capitalism", "build", "html"]
+PROGRAMS = {"-m build": "driver", "-c --multiprocessing-fork": "spawned"}
+SPHINX = ("sphinx/application.py", "build")  # the spawned process that ran Sphinx has this
 TOP = 10
 # (where, function, what it is): the phases of a build, each a function whose cumulative time is
 # the phase's; matched on the end of the file's path (the first match of the largest time wins)
 PHASES = [
-    ("build_book.py", "main", "the whole build (jupyter-book's process waited for)"),
-    ("build_book.py", "__init__", "validation's fingerprint of data, chapters and package"),
-    ("build_book.py", "execute_notebooks", "the notebooks' fingerprint (nothing executed)"),
-    ("build_book.py", "publish", "publishing (hard links of unchanged files, SHA256SUMS)"),
+    ("commands/build.py", "build", "the whole build (Sphinx's process waited for)"),
+    ("commands/build.py", "__init__", "validation's fingerprint of data, chapters and package"),
+    ("commands/build.py", "execute_notebooks", "the notebooks' fingerprint (nothing executed)"),
+    ("commands/build.py", "publish", "publishing (hard links of unchanged files, SHA256SUMS)"),
     ("<frozen importlib._bootstrap>", "_find_and_load", "every import"),
     ("sphinx/application.py", "__init__", "Sphinx set-up: configuration, extensions, environment"),
     ("sphinx/application.py", "_load_existing_env", "Sphinx set-up: the pickled environment loaded"),
@@ -120,14 +122,14 @@ def top_functions(stats: dict, count: int = TOP) -> list[list]:
 
 
 def profiled_build(folder: Path, label: str) -> dict:
-    """`tools/build_book.py html` with the driver and jupyter-book under cProfile."""
+    """`python -m startup_capitalism build html` with the driver and Sphinx's process under cProfile."""
     out = folder / label
     out.mkdir(parents=True)
     environment = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(HOOK), str(ROOT / "src")]),
         "BENCH_PROFILE_DIR": str(out),
-        "BENCH_PROFILE_PROGRAMS": ",".join(PROGRAMS),
+        "BENCH_PROFILE_PROGRAMS": "|".join(PROGRAMS),
     }
     started = time.monotonic()
     result = subprocess.run(
@@ -138,15 +140,19 @@ def profiled_build(folder: Path, label: str) -> dict:
         text=True,
     )
     seconds = time.monotonic() - started
-    found = {program: sorted(out.glob(f"{program}-*.prof")) for program in PROGRAMS}
+    found: dict[str, list[Path]] = {"driver": [], "Sphinx": []}
+    for profile in sorted(out.glob("*.prof")):
+        if profile.name.startswith("m_build-"):
+            found["driver"].append(profile)
+        elif any(f.endswith(SPHINX[0]) and n == SPHINX[1] for f, _, n in pstats.Stats(str(profile)).stats):
+            found["Sphinx"].append(profile)  # (a spawned validation process is left out)
     phases, top, packages = [], [], []
     for program, profiles in found.items():
         for profile in profiles:
             found_in = analyse(profile)
             phases += [[f"{program}: {what}", s] for what, s in found_in["phases"]]
-            # the top functions and packages of the process that ran Sphinx (the driver's, when
-            # it calls jupyter-book in its own process)
-            if program == "jupyter-book" or not found["jupyter-book"]:
+            # the top functions and packages of the process that ran Sphinx
+            if program == "Sphinx" or not found["Sphinx"]:
                 top += [[f"{program}: {what}", s] for what, s in found_in["top"]]
                 packages = found_in["packages"]
     read = re.search(r"reading sources\.\.\. \[100%\] (\S+)", log_text("html"))
@@ -206,28 +212,24 @@ def imports(module: str = "startup_capitalism.sphinxext") -> dict:
 
 
 def imports_of_a_build() -> dict:
-    """The imports of the jupyter-book process in a no-change `make html` (no cProfile: Python's
-    own `PYTHONPROFILEIMPORTTIME`, its lines read back from the HTML stage's log)."""
+    """The imports of a no-change `make html`'s processes, the driver's and Sphinx's (no cProfile:
+    Python's own `PYTHONPROFILEIMPORTTIME`, whose lines both write to the stderr they share)."""
     environment = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
     started = time.monotonic()
-    subprocess.run(
-        HTML_BUILD,
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-    )
+    result = subprocess.run(HTML_BUILD, cwd=ROOT, env=environment, capture_output=True, text=True)
     seconds = time.monotonic() - started
-    total, top = heaviest_imports(log_text("html").splitlines())
+    total, top = heaviest_imports(result.stderr.splitlines())
     return {
-        "what": "Imports of the jupyter-book process in a no-change `make html` (`PYTHONPROFILEIMPORTTIME`)",
-        "summary": f"Its imports took {total:.2f} s of a {seconds:.2f} s build (import timing on).",
+        "what": "Imports of a no-change `make html` (the driver and Sphinx's process; "
+        "`PYTHONPROFILEIMPORTTIME`)",
+        "summary": f"Their imports took {total:.2f} s of a {seconds:.2f} s build (import timing on).",
         "top": top,
     }
 
 
 HOW = (
     "What a no-change and a prose-edit `make html` spend their time on, profiled with cProfile in "
-    "the driver and the jupyter-book process (Sphinx runs in it) by `benchmarks/profiling.py`. "
+    "the driver and the process it spawns for Sphinx, by `benchmarks/profiling.py`. "
     "cProfile slows every Python call it counts, so its seconds run above the timed figures: read "
     "them as shares. Phases are nested (the set-up includes the environment's loading; the build "
     "includes read and write)."

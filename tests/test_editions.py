@@ -136,7 +136,7 @@ def released(tmp_path_factory) -> dict:
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
 
     site = copy / "_build" / "published"
-    assembled = run(copy, sys.executable, "-m", "startup_capitalism.editions.site", str(site))
+    assembled = run(copy, sys.executable, "-m", "startup_capitalism", "publish", str(site))
     assert assembled.returncode == 0, assembled.stderr
     return {
         "copy": copy,

@@ -6,6 +6,8 @@
     python -m startup_capitalism validate [--evidence F]   check data/ against its schema and the text
     python -m startup_capitalism reproduce                 a cold build of HEAD, compared file by file
     python -m startup_capitalism reexecute [--site S]      re-execute the notebooks, compare with a site
+    python -m startup_capitalism edition X.Y               release edition X.Y (record, archive, tag)
+    python -m startup_capitalism publish OUT [--current S] every edition's site, the latest at the root
 
 Each takes `--root` (the book's folder; this repository's by default) and hands the book to one
 function of `startup_capitalism.commands`, whose return value is the exit code.
@@ -50,6 +52,17 @@ def parser() -> argparse.ArgumentParser:
         help="a published site's folder or an edition archive (default: the book's _build/html)",
     )
     reexecute.add_argument("--notebook", type=Path, action="append", help="only this notebook (repeatable)")
+    edition = commands.add_parser(
+        "edition", parents=[common], help="release edition X.Y: record, archive, tag"
+    )
+    edition.add_argument("version", help="X.Y, greater than the last edition released")
+    publish = commands.add_parser(
+        "publish",
+        parents=[common],
+        help="the published site: the latest edition at the root, each under editions/",
+    )
+    publish.add_argument("out", type=Path, help="the folder to write the published site into")
+    publish.add_argument("--current", type=Path, help="this tree's built site (_build/html)")
     return main
 
 
@@ -78,6 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         from .commands.reproduce import reproduce
 
         return reproduce(book, arguments.working_tree)
+    if arguments.command == "edition":
+        from .editions.release import release_edition
+
+        return release_edition(book, arguments.version)
+    if arguments.command == "publish":
+        from .editions.site import publish
+
+        return publish(book, arguments.out, arguments.current)
     from .commands.reexecute import reexecute
 
     return reexecute(book, arguments.site, arguments.notebook)

@@ -5,7 +5,6 @@ with Sphinx's warnings captured from its warning stream."""
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,12 +46,8 @@ def sphinx_build(
     """`jupyter-book build ROOT --path-output WORK --toc TOC --builder BUILDER [-n -W --keep-going]`,
     called as a function: its whole output in `log`; its warnings and errors as the problems.
     Strict, a warning fails the run (nitpicky, warnings as errors, every warning listed first)."""
-    # jupyter-book checks _config.yml with jsonschema (no format checker), whose import loads
-    # rfc3987_syntax when it is installed (JupyterLab's jupyter-events brings it) and compiles 39
-    # grammars: 1.1 s of CPU, more than the rest of a no-change build (0.37 s against 1.5 s for
-    # `import jupyter_book.sphinx`, measured). Marked as absent, its import fails, as jsonschema
-    # allows for: only the "iri" string formats go unchecked, and no check in a build uses them.
-    sys.modules.setdefault("rfc3987_syntax", None)
+    # (rfc3987_syntax, which jsonschema's import would load at 1.1 s of CPU, is not in the lock:
+    # tools/lockfile.py says why)
     from jupyter_book.sphinx import build_sphinx  # Sphinx is imported only when a builder runs
 
     output = output_folder(work, builder)

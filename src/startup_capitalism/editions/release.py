@@ -1,6 +1,6 @@
 """`make edition VERSION=X.Y`: release edition X.Y of the book.
 
-    python -m startup_capitalism.editions.release X.Y
+    python -m startup_capitalism edition X.Y
 
 1. Refuses, with what to do, and writing nothing: a version that is not X.Y, one already
    released (or tagged), one not greater than the last, a tree with uncommitted or untracked
@@ -8,7 +8,8 @@
 2. In a temporary clone of HEAD: the release commit "Edition X.Y" (CITATION.cff, .zenodo.json,
    the edition's entry in editions.yml; see `record` for why two commits), dated as HEAD so
    that the edition's date is its commit's and a rebuild of the tag gives the same bytes; then
-   the cold build of it (`tools/build_book.py book`: site, PDFs, EPUB, SHA256SUMS).
+   the cold build of it (`python -m startup_capitalism build book`: site, PDFs, EPUB,
+   SHA256SUMS).
 3. The archive `startup-capitalism-X.Y.zip` (site/, pdf/, data/ and SHA256SUMS over them) and the
    record commit "Edition X.Y: record" (the release commit's hash, the SHA256 of site, PDFs,
    data and archive), still in the temporary clone.
@@ -122,7 +123,7 @@ def cold_build(tree: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("STARTUP_BUILD_DIR", "SOURCE_DATE_EPOCH")}
     env["PYTHONPATH"] = str(tree / "src")
     result = subprocess.run(
-        [sys.executable, str(tree / "tools" / "build_book.py"), "book"], cwd=tree, env=env
+        [sys.executable, "-m", "startup_capitalism", "build", "book", "--root", str(tree)], cwd=tree, env=env
     )
     if result.returncode != 0:
         raise EditionError(
@@ -203,22 +204,11 @@ def release(book_root: Path, version: str) -> Edition:
     return complete
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print(
-            "usage: python -m startup_capitalism.editions.release X.Y (make edition VERSION=X.Y)",
-            file=sys.stderr,
-        )
-        return 2
-    from .. import paths
-
+def release_edition(book, version: str) -> int:
+    """`make edition VERSION=X.Y` (`python -m startup_capitalism edition X.Y`): the exit code."""
     try:
-        release(paths.ROOT, argv[0])
+        release(book.root, version)
     except EditionError as error:
         print(error, file=sys.stderr)
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

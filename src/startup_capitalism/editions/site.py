@@ -1,6 +1,6 @@
 """The published site: the latest edition at the root, every edition under `editions/X.Y/`.
 
-    python -m startup_capitalism.editions.site OUT [--current _build/html]
+    python -m startup_capitalism publish OUT [--current _build/html]
 
 Each released edition (editions.yml) comes from its archive, `_build/editions/startup-capitalism-
 X.Y.zip` (its `site/`), or, when the archive is missing, from a cold build of its tag, archived
@@ -129,21 +129,12 @@ def assemble(
     return out
 
 
-def main(argv: list[str]) -> int:
-    from .. import paths
-
-    if len(argv) not in (1, 3) or (len(argv) == 3 and argv[1] != "--current"):
-        print(__doc__, file=sys.stderr)
-        return 2
-    current = Path(argv[2]) if len(argv) == 3 else None
+def publish(book, out: Path, current: Path | None) -> int:
+    """`python -m startup_capitalism publish OUT [--current _build/html]`: the exit code."""
     try:
-        out = assemble(paths.ROOT, Path(argv[0]), current)
+        out = assemble(book.root, out, current)
     except record.EditionError as error:
         print(error, file=sys.stderr)
         return 1
     print(f"site: {out} (the latest edition at the root, every edition under editions/X.Y/)")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

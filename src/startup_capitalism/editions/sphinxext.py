@@ -158,7 +158,11 @@ class EditionChangesDirective(SphinxDirective):
 
         root = Path(self.env.srcdir)
         state = record.state(root)
-        self.env.note_dependency(str(root / record.RECORD))
+        # Sphinx re-reads a page on every build while a dependency of it is missing: before the
+        # first release there is no record, and its arrival re-reads every page anyway
+        # (`_rewrite_all_when_the_record_changes`)
+        if (root / record.RECORD).is_file():
+            self.env.note_dependency(str(root / record.RECORD))
         released = [e for e in state.editions if e is not state.current]
         previous = released[-1] if released else None
         title = f"Changes since edition {previous.version}" if previous else "Changes between editions"
