@@ -13,18 +13,25 @@ comparison, the appendix) number theirs A.1, A.2, ...
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.texescape import escape
 
+from .. import paths
 from ..chapters import chapter_of_docname
 
 NON_CHAPTER_PREFIX = "A"
 
 
-def number_prefix(docname: str) -> int | str:
-    chapter = chapter_of_docname(docname)
+def chapters_of(app: Sphinx) -> Path:
+    """The chapters of the book being built (its source folder's), not of this repository."""
+    return Path(app.srcdir) / paths.CHAPTERS_DIR.name
+
+
+def number_prefix(docname: str, chapters_dir: Path = paths.CHAPTERS_DIR) -> int | str:
+    chapter = chapter_of_docname(docname, chapters_dir)
     return chapter.number if chapter else NON_CHAPTER_PREFIX
 
 
@@ -51,7 +58,7 @@ def renumber_by_chapter(app: Sphinx, env) -> list[str]:
             ]
     counters: dict[tuple[str, int | str], int] = {}
     for figtype, _, docname, node_id in sorted(numbered):
-        key = (figtype, number_prefix(docname))
+        key = (figtype, number_prefix(docname, chapters_of(app)))
         counters[key] = counters.get(key, 0) + 1
         env.toc_fignumbers[docname][figtype][node_id] = (key[1], counters[key])
     before = getattr(env, "startup_chapter_fignumbers", {})
@@ -69,11 +76,12 @@ def _latex_numbering_at_page_start(app: Sphinx, doctree: nodes.document) -> None
         return
     has_title = bool(section.children) and isinstance(section[0], nodes.title)
     title = section[0].astext() if has_title else ""
-    chapter = chapter_of_docname(docname)
+    chapter = chapter_of_docname(docname, chapters_of(app))
     head = chapter.heading if chapter else title
     raw = nodes.raw(
         "",
-        rf"\startupnumbering{{{number_prefix(docname)}}}{{{escape(head)}}}{{{escape(title)}}}" + "\n",
+        rf"\startupnumbering{{{chapter.number if chapter else NON_CHAPTER_PREFIX}}}{{{escape(head)}}}{{{escape(title)}}}"
+        + "\n",
         format="latex",
     )
     section.insert(1 if has_title else 0, raw)
