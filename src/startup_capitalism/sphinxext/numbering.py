@@ -78,11 +78,9 @@ def _latex_numbering_at_page_start(app: Sphinx, doctree: nodes.document) -> None
     title = section[0].astext() if has_title else ""
     chapter = chapter_of_docname(docname, chapters_of(app))
     head = chapter.heading if chapter else title
+    prefix = chapter.number if chapter else NON_CHAPTER_PREFIX
     raw = nodes.raw(
-        "",
-        rf"\startupnumbering{{{chapter.number if chapter else NON_CHAPTER_PREFIX}}}{{{escape(head)}}}{{{escape(title)}}}"
-        + "\n",
-        format="latex",
+        "", rf"\startupnumbering{{{prefix}}}{{{escape(head)}}}{{{escape(title)}}}" + "\n", format="latex"
     )
     section.insert(1 if has_title else 0, raw)
 
