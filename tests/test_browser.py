@@ -76,6 +76,8 @@ def visit(browser, site_url, docname, viewport=None, mode="light", **context_opt
     return page, context, charts, refused, errors
 
 
+# every chart of every page draws (visit waits for each one's marks); that the chapter pages hold
+# at least twelve is tests/test_site.py's count of the same built pages
 @pytest.mark.parametrize("docname", toc_docnames())
 def test_page_draws_offline_without_errors(browser, site_url, docname):
     page, context, charts, refused, errors = visit(browser, site_url, docname)
@@ -86,15 +88,6 @@ def test_page_draws_offline_without_errors(browser, site_url, docname):
         assert failed == 0
     finally:
         context.close()
-
-
-def test_at_least_twelve_charts_draw_across_the_book(browser, site_url):
-    drawn = 0
-    for docname in chapter_docnames():
-        page, context, charts, _, _ = visit(browser, site_url, docname)
-        drawn += charts
-        context.close()
-    assert drawn >= 12
 
 
 def test_a_tooltip_shows_the_evidence_behind_a_mark(browser, site_url):
