@@ -20,6 +20,11 @@ from nbval.plugin import IPyNbFile
 
 from startup_capitalism.sphinxext.execution_cache import build_reference_outputs
 
+# the fixtures of Sphinx's own test kit (`app`, `make_app`, `@pytest.mark.sphinx`): the extension's
+# tests build small fixture books (tests/roots/) with them, in seconds (pytest wants a plugin
+# declared in the top-level conftest)
+pytest_plugins = ("sphinx.testing.fixtures",)
+
 
 def is_myst_notebook(path: Path) -> bool:
     """A MyST notebook: markdown with a jupytext header (the chapter pages have none)."""

@@ -28,6 +28,37 @@ PDF = PDF_DIR / "book.pdf"  # the whole book: every chapter and the appendix
 EXECUTION_CACHE = ".jupyter_cache"
 
 
+# the fixture books of the extension's tests (Sphinx's test kit copies one per test); not collected
+ROOTS = Path(__file__).resolve().parent / "roots"
+collect_ignore = ["roots"]
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Where `@pytest.mark.sphinx(testroot="NAME")` finds its fixture book: tests/roots/test-NAME."""
+    return ROOTS
+
+
+@pytest.fixture
+def app_params(app_params):
+    """Sphinx's test kit's parameters, the output one folder deeper than its default
+    `<srcdir>/_build/<builder>`: that is a bare `jupyter-book build .`'s, which the book's
+    extension stops (sphinxext.entry)."""
+    args, kwargs = app_params
+    kwargs.setdefault("builddir", kwargs["srcdir"] / "_build" / "fixture")
+    return type(app_params)(args, kwargs)
+
+
+def build_command(root: Path, target: str) -> list[str]:
+    """The one command every test uses to build a book at `root` as `make html` (target "html") or
+    `make book` ("book") builds it: strict, published only when every stage succeeded."""
+    return [sys.executable, "-m", "startup_capitalism", "build", target, "--root", str(root)]
+
+
+def run_build(root: Path, target: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(build_command(root, target), cwd=root, env=env, capture_output=True, text=True)
+
+
 @dataclass
 class BuiltBook:
     returncode: int
@@ -59,12 +90,7 @@ def built_book() -> BuiltBook:
     published_cache = ROOT / "_build" / EXECUTION_CACHE
     if not (BUILD / EXECUTION_CACHE).is_dir() and published_cache.is_dir():
         shutil.copytree(published_cache, BUILD / EXECUTION_CACHE)
-    result = subprocess.run(
-        [sys.executable, "-m", "startup_capitalism", "build", "book"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    result = run_build(ROOT, "book")
     log = result.stdout + result.stderr
     if result.returncode != 0:
         problems = [line.strip() for line in result.stderr.splitlines() if line.strip()]

@@ -10,12 +10,11 @@ tests expect never depends on which works the authors cite; counts are derived f
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
 from startup_capitalism import chapters, paths
 from startup_capitalism.text import bibliography, citations, paragraphs
@@ -23,17 +22,14 @@ from startup_capitalism.text.citations import Work
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fake-references.bib"
 FENCED_BLOCK = re.compile(r"^```.*?^```[ \t]*$", flags=re.M | re.S)
-CONFIG = """title: scratch copy for the references.bib test
-only_build_toc_files: true
-execute:
-  execute_notebooks: "off"
-parse:
-  myst_enable_extensions: [colon_fence, deflist, substitution]
-sphinx:
-  extra_extensions:
-    - startup_capitalism.sphinxext.works_cited
-  config:
-    smartquotes: false
+CONFIG = """\
+# a scratch copy of the chapter's pages with the works-cited part of the book's extension
+extensions = ["myst_nb", "startup_capitalism.sphinxext.works_cited"]
+myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
+nb_execution_mode = "off"
+smartquotes = False
+nitpicky = True
+exclude_patterns = ["_build"]
 """
 
 
@@ -85,21 +81,19 @@ def scratch_site(tmp_path_factory) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         text = page.read_text(encoding="utf-8")
         target.write_text(FENCED_BLOCK.sub("", text) if page in prose else text, encoding="utf-8")
-    (root / "index.md").write_text("# Scratch copy\n", encoding="utf-8")
     docnames = [p.relative_to(paths.ROOT).with_suffix("").as_posix() for p in pages] + ["book/works-cited"]
-    (root / "_toc.yml").write_text(
-        "format: jb-book\nroot: index\nchapters:\n" + "".join(f"  - file: {d}\n" for d in docnames),
-        encoding="utf-8",
+    (root / "index.md").write_text(
+        "# Scratch copy\n\n```{toctree}\n" + "".join(f"{d}\n" for d in docnames) + "```\n", encoding="utf-8"
     )
-    (root / "_config.yml").write_text(CONFIG, encoding="utf-8")
+    (root / "conf.py").write_text(CONFIG, encoding="utf-8")
     (root / bibliography.BIB_FILE).write_text(reference_list(), encoding="utf-8")
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "-W", "-n", "--keep-going"],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
-    return root / "_build" / "html"
+    app = SphinxTestApp("html", srcdir=root)  # Sphinx's test kit; strict: any warning fails
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert not app._warning.getvalue(), app._warning.getvalue()[-4000:]
+    return app.outdir
 
 
 def page(site: Path, docname: str) -> BeautifulSoup:

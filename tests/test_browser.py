@@ -50,7 +50,9 @@ def browser():
         browser.close()
 
 
-def visit(browser, site_url, docname, viewport=None, mode="light", **context_options):
+def visit(browser, site_url, docname, viewport=None, mode="light", warnings=None, **context_options):
+    """The page loaded (every chart drawn): (page, context, charts, refused requests, console errors);
+    the console's warnings are added to `warnings` when a list is given."""
     context = browser.new_context(viewport=viewport or DESKTOP, **context_options)
     if mode == "dark":
         # the theme keeps the reader's choice in localStorage
@@ -69,6 +71,8 @@ def visit(browser, site_url, docname, viewport=None, mode="light", **context_opt
     page.route("**/*", route)
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    if warnings is not None:
+        page.on("console", lambda m: warnings.append((docname, m.text)) if m.type == "warning" else None)
     page.goto(f"{site_url}/{docname}.html", wait_until="load")
     charts = page.locator(".startup-chart").count()
     if charts:
@@ -76,6 +80,8 @@ def visit(browser, site_url, docname, viewport=None, mode="light", **context_opt
     return page, context, charts, refused, errors
 
 
+# every chart of every page draws (visit waits for each one's marks); that the chapter pages hold
+# at least twelve is tests/test_site.py's count of the same built pages
 @pytest.mark.parametrize("docname", toc_docnames())
 def test_page_draws_offline_without_errors(browser, site_url, docname):
     page, context, charts, refused, errors = visit(browser, site_url, docname)
@@ -86,15 +92,6 @@ def test_page_draws_offline_without_errors(browser, site_url, docname):
         assert failed == 0
     finally:
         context.close()
-
-
-def test_at_least_twelve_charts_draw_across_the_book(browser, site_url):
-    drawn = 0
-    for docname in chapter_docnames():
-        page, context, charts, _, _ = visit(browser, site_url, docname)
-        drawn += charts
-        context.close()
-    assert drawn >= 12
 
 
 def test_a_tooltip_shows_the_evidence_behind_a_mark(browser, site_url):
@@ -150,40 +147,59 @@ def chart_pages() -> list[str]:
     return [name for name in toc_docnames() if name.startswith(("chapters/", "notebooks/"))]
 
 
-@pytest.mark.parametrize(
-    "viewport, mode, media",
-    [
-        (PHONE, "light", "screen"),
-        (DESKTOP, "light", "screen"),
-        (PHONE, "dark", "screen"),
-        (DESKTOP, "dark", "screen"),
-        (PHONE, "light", "print"),
-        (DESKTOP, "light", "print"),
-    ],
-    ids=["phone", "desktop", "phone-dark", "desktop-dark", "phone-print", "desktop-print"],
-)
-def test_every_chart_fits_its_column_with_nothing_clipped(browser, site_url, viewport, mode, media):
+SWEEPS = {
+    "phone": (PHONE, "light", "screen"),
+    "desktop": (DESKTOP, "light", "screen"),
+    "phone-dark": (PHONE, "dark", "screen"),
+    "desktop-dark": (DESKTOP, "dark", "screen"),
+    "phone-print": (PHONE, "light", "print"),
+    "desktop-print": (DESKTOP, "light", "print"),
+}
+
+
+@pytest.fixture(scope="module")
+def sweep(browser, site_url):
+    """What every chart page shows in one viewport, mode and medium, each page visited once per
+    sweep and read by every test that needs that sweep: {"fits": CHART_FITS's findings by page,
+    "overlaps": OVERLAPS's, "warnings": the console's warnings}."""
+    done: dict[str, dict] = {}
+
+    def swept(name: str) -> dict:
+        if name not in done:
+            viewport, mode, media = SWEEPS[name]
+            found = {"fits": [], "overlaps": [], "warnings": []}
+            for docname in chart_pages():
+                page, context, charts, _, _ = visit(
+                    browser, site_url, docname, viewport, mode, warnings=found["warnings"]
+                )
+                try:
+                    if not charts:
+                        continue
+                    if media == "screen":
+                        found["overlaps"] += [(docname, *overlap) for overlap in page.evaluate(OVERLAPS)]
+                    else:
+                        page.emulate_media(media="print")
+                        # the charts are drawn again for the printed column's width
+                        page.wait_for_timeout(1_000)
+                        page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
+                    found["fits"] += [(docname, chart) for chart in page.evaluate(CHART_FITS)]
+                finally:
+                    context.close()
+            done[name] = found
+        return done[name]
+
+    return swept
+
+
+@pytest.mark.parametrize("name", list(SWEEPS))
+def test_every_chart_fits_its_column_with_nothing_clipped(sweep, name):
     problems = []
-    for docname in chart_pages():
-        page, context, charts, _, _ = visit(browser, site_url, docname, viewport, mode)
-        try:
-            if not charts:
-                continue
-            if media == "print":
-                page.emulate_media(media="print")
-                # the charts are drawn again for the printed column's width
-                page.wait_for_timeout(1_000)
-                page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
-            for chart in page.evaluate(CHART_FITS):
-                left, right = chart["column"]
-                if chart["drawn"][0] < left - 1 or chart["drawn"][1] > right + 1 or right > chart["page"] + 1:
-                    problems.append(
-                        (docname, chart["id"], "wider than its column", chart["column"], chart["drawn"])
-                    )
-                if chart["clipped"]:
-                    problems.append((docname, chart["id"], "text outside the drawing", chart["clipped"]))
-        finally:
-            context.close()
+    for docname, chart in sweep(name)["fits"]:
+        left, right = chart["column"]
+        if chart["drawn"][0] < left - 1 or chart["drawn"][1] > right + 1 or right > chart["page"] + 1:
+            problems.append((docname, chart["id"], "wider than its column", chart["column"], chart["drawn"]))
+        if chart["clipped"]:
+            problems.append((docname, chart["id"], "text outside the drawing", chart["clipped"]))
     assert problems == []
 
 
@@ -452,34 +468,14 @@ OVERLAPS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_no_chart_label_overlaps_a_bar_a_value_or_another_label(browser, site_url, viewport):
-    found = []
-    for docname in chart_pages():
-        page, context, charts, _, _ = visit(browser, site_url, docname, viewport)
-        try:
-            if charts:
-                found += [(docname, *overlap) for overlap in page.evaluate(OVERLAPS)]
-        finally:
-            context.close()
-    assert found == []
+@pytest.mark.parametrize("name", ["phone", "desktop"])
+def test_no_chart_label_overlaps_a_bar_a_value_or_another_label(sweep, name):
+    assert sweep(name)["overlaps"] == []
 
 
-def test_charts_draw_without_vega_warnings(browser, site_url):
-    warnings = []
-    for docname in chart_pages():
-        for viewport in (PHONE, DESKTOP):
-            context = browser.new_context(viewport=viewport)
-            page = context.new_page()
-            page.on(
-                "console",
-                lambda m, name=docname: warnings.append((name, m.text)) if m.type == "warning" else None,
-            )
-            page.goto(f"{site_url}/{docname}.html", wait_until="load")
-            if page.locator(".startup-chart").count():
-                page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
-            context.close()
-    assert warnings == []
+@pytest.mark.parametrize("name", ["phone", "desktop"])
+def test_charts_draw_without_vega_warnings(sweep, name):
+    assert sweep(name)["warnings"] == []
 
 
 THEME = "() => document.documentElement.dataset.theme"

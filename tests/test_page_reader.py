@@ -8,14 +8,12 @@ The book is an object with a root: a scratch root gives the scratch root's chapt
 
 from __future__ import annotations
 
-import io
 import shutil
-import textwrap
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import ROOT, ROOTS
 from startup_capitalism import chapters
 from startup_capitalism.book import Book
 from startup_capitalism.evidence import rules as evidence_rules
@@ -34,49 +32,10 @@ NOT_PROSE = [
     "Words of a numbered footnote are not prose.",
     "Words of a named footnote are not prose.",
 ]
-FIXTURE_PAGE = textwrap.dedent(
-    """\
-    (ch09-finance)=
-    # Finance
-
-    The first paragraph of prose, its footnote marker dropped.[^1]
-
-    :::{note}
-    Words inside a note are the edition's.
-    :::
-
-    A second paragraph of prose[^note] follows the note.
-
-    ~~~
-    Words inside a tilde fence are code.
-    ~~~
-
-    ```{topic} An aside of the edition
-    Words of a directive's body are the edition's.
-    ```
-
-    [^1]: Words of a numbered footnote are not prose.
-
-    [^note]: Words of a named footnote are not prose.
-    """
-)
-OPENING_PAGE = textwrap.dedent(
-    """\
-    ---
-    chapter:
-      number: 9
-      title: Testland
-      country: Testland
-      slug: testland
-      manuscript: sources/manuscript/chapter-09-testland.txt
-    ---
-
-    (ch09-opening)=
-    # Chapter 9 Testland
-
-    The opening paragraph of the test chapter.
-    """
-)
+# the fixture book's pages (tests/roots/test-page-reader), read here as text too
+FIXTURE_ROOT = ROOTS / "test-page-reader"
+FIXTURE_PAGE = (FIXTURE_ROOT / "chapters" / "09-testland" / "finance.md").read_text(encoding="utf-8")
+OPENING_PAGE = (FIXTURE_ROOT / "chapters" / "09-testland" / "index.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -89,6 +48,9 @@ def small_book(tmp_path) -> Book:
     (folder / "index.md").write_text(OPENING_PAGE, encoding="utf-8")
     (folder / "finance.md").write_text(FIXTURE_PAGE, encoding="utf-8")
     return Book(tmp_path)
+
+
+BOOK_MYST = list(Book(ROOT).myst_extensions())
 
 
 def line_of(text: str, source: str = FIXTURE_PAGE) -> int:
@@ -162,28 +124,16 @@ def test_the_changes_page_reads_the_same_prose_and_the_headings():
     assert read == ["Finance", *PROSE]
 
 
-def test_the_site_gives_anchors_to_the_prose_paragraphs_only(small_book, tmp_path_factory):
-    """A direct Sphinx build of the small book with the book's MyST settings and the anchor hook."""
-    from sphinx.application import Sphinx
-
-    (small_book.root / "conf.py").write_text(
-        f"extensions = ['myst_parser']\nmyst_enable_extensions = {list(small_book.myst_extensions())!r}\n"
-        "exclude_patterns = ['_build']\nsmartquotes = False  # as _config.yml sets it\n"
-        "def setup(app):\n"
-        "    from startup_capitalism.sphinxext import works_cited\n"
-        "    app.connect('doctree-read', works_cited._give_paragraphs_ids)\n",
-        encoding="utf-8",
-    )
-    out = tmp_path_factory.mktemp("site")
-    app = Sphinx(
-        small_book.root, small_book.root, out, out / ".doctrees", "html", status=None, warning=io.StringIO()
-    )
+@pytest.mark.sphinx("html", testroot="page-reader", confoverrides={"myst_enable_extensions": BOOK_MYST})
+def test_the_site_gives_anchors_to_the_prose_paragraphs_only(app):
+    """The fixture book built by Sphinx with the book's extension and MyST settings."""
     app.build()
+    assert not app._warning.getvalue(), app._warning.getvalue()
     page = BeautifulSoup(
-        (out / "chapters/09-testland/finance.html").read_text(encoding="utf-8"), "html.parser"
+        (app.outdir / "chapters/09-testland/finance.html").read_text(encoding="utf-8"), "html.parser"
     )
     anchored = page.select("p.authors-paragraph")
-    expected = paragraphs.page_paragraphs(small_book.chapters_dir / "09-testland" / "finance.md")
+    expected = paragraphs.page_paragraphs(app.srcdir / "chapters" / "09-testland" / "finance.md")
     assert [p["id"] for p in anchored] == [p.anchor for p in expected]
     for reference in page.select("a.footnote-reference"):
         reference.decompose()  # the HTML shows each footnote reference as its number
