@@ -170,6 +170,7 @@ def run_builder(folders: Folders, builder: str, validation: Validation | None = 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    read_with = read_with_this_code(folders, builder)
     arguments = (folders.book, builder, folders.work(builder), folders.toc(builder))
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         run = pool.submit(sphinx_build, *arguments, folders.logs / f"{builder}.log").result()
@@ -181,7 +182,34 @@ def run_builder(folders: Folders, builder: str, validation: Validation | None = 
         raise BuildError(
             f"the {builder} build failed (see the problems above, each with its file and line)", run.log
         )
+    read_with.write()
     return run
+
+
+@dataclass
+class CodeStamp:
+    path: Path
+    code: str
+
+    def write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(self.code, encoding="utf-8")
+
+
+def read_with_this_code(folders: Folders, builder: str) -> CodeStamp:
+    """Sphinx keeps a page it read as long as the page and the extensions' declared versions are
+    unchanged, whatever their code: after a change to this package (the extension, the readers)
+    or to the locked packages, the saved environment is dropped and every page read again, as a
+    cold build reads it (an incremental `make book` after a change of `numbering.py` once wrote a
+    PDF and an EPUB that differed from a cold build's)."""
+    root = folders.book.root
+    lock = root / "requirements.lock"
+    code = fingerprint(root, ("src/startup_capitalism",)) + sys.executable
+    code += hashlib.sha256(lock.read_bytes()).hexdigest() if lock.is_file() else ""
+    stamp = CodeStamp(folders.work(builder) / ".read-with-code", code)
+    if not is_current(stamp.path, code):
+        forget_read_documents(folders, builder)
+    return stamp
 
 
 def forget_read_documents(folders: Folders, builder: str) -> None:
