@@ -62,6 +62,8 @@ def _setup_bar(app: Sphinx) -> None:
     if app.builder.name != "html":  # the site only: the EPUB and the PDF are each one edition's file
         return
     root = Path(app.srcdir)
+    if not (root / record.CITATION).is_file():  # a book with no citation file has no editions to
+        return  # show (a test's fixture book); this book's CITATION.cff is checked by its tests
     state = _state(app)
     cff = record.citation(root)
     known = list(state.editions)  # a draft's and the edition's own: every edition up to it

@@ -14,6 +14,7 @@ the footer is the theme's, both set in _config.yml; `ogp_site_url` follows `html
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import urllib.parse
@@ -114,8 +115,9 @@ def _drop_unused_assets(app: Sphinx, pagename, templatename, context, doctree) -
 
 def _ogp_site_url_from_baseurl(app: Sphinx, config) -> None:
     """sphinxext-opengraph's `ogp_site_url` is the site's public address, `html: baseurl:` in
-    _config.yml, unless _config.yml sets it itself (`sphinx: config: ogp_site_url:`)."""
-    if not config.ogp_site_url and config.html_baseurl:
+    _config.yml, unless _config.yml sets it itself (`sphinx: config: ogp_site_url:`). A book
+    that does not load sphinxext-opengraph (a test's fixture book) has no such value."""
+    if "ogp_site_url" in config and not config.ogp_site_url and config.html_baseurl:
         config.ogp_site_url = config.html_baseurl
 
 
@@ -123,7 +125,7 @@ def _site_name_is_the_books_title(app: Sphinx, config) -> None:
     """og:site_name is sphinxext-opengraph's `ogp_site_name`, by default Sphinx's `project`, which
     jupyter-book leaves unset (it sets the title as `html_title`): the book's title, unless
     _config.yml sets `ogp_site_name` itself."""
-    if config.ogp_site_name is None and config.html_title:
+    if "ogp_site_name" in config and config.ogp_site_name is None and config.html_title:
         config.ogp_site_name = config.html_title
 
 
@@ -177,8 +179,10 @@ def _theme_fontawesome_js() -> str:
 
 def _templates(app: Sphinx, config) -> None:
     """The book's layout.html (the theme's head with one viewport tag, the search scripts deferred
-    and no icon font script), after any templates folder _config.yml names, so that one wins."""
-    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    and no icon font script), after any templates folder _config.yml names, so that one wins.
+    Relative to the book's folder: `templates_path` is hashed into the site's `.buildinfo`, and an
+    absolute path made a cold build in a scratch clone differ from this tree's."""
+    config.templates_path = [*config.templates_path, os.path.relpath(TEMPLATES, app.confdir)]
 
 
 def _without_icon_script(html: str):
