@@ -5,6 +5,7 @@ with Sphinx's warnings captured from its warning stream."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,14 @@ from .console import stage_log
 
 # jupyter-book's `--builder` -> Sphinx's builder and the output folder under `<work>/_build/`
 BUILDERS = {"html": ("html", "html"), "pdflatex": ("latex", "latex"), "epub": ("epub", "epub")}
+
+
+# Sphinx reads (and the HTML builder writes) with one process per core: every extension the book
+# loads declares itself parallel-safe (sphinxext/parallel.py), and a cold `-j 2` build wrote the same
+# files as a `-j 1` one (`diff -r` of both sites, PDFs and EPUB, 2026-11-30). jupyter-book 1.x has no
+# `_config.yml` key for it (its CLI has no `-j` either), hence this constant; Sphinx reads small
+# batches of pages with one process whatever it is given.
+JOBS = os.cpu_count() or 1
 
 
 @dataclass
@@ -62,6 +71,7 @@ def sphinx_build(
             builder=BUILDERS[builder][0],
             warningiserror=strict,
             keep_going=strict,
+            jobs=JOBS,
         )
     if isinstance(result, KeyboardInterrupt):
         raise result
