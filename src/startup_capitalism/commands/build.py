@@ -229,6 +229,16 @@ def typeset(folders: Folders, latex: Path) -> None:
     `jupyter-book build --builder pdflatex` runs it."""
     import subprocess
 
+    # latexmk typesets again only when a .tex or its inputs changed; the PDFs' dates come from
+    # SOURCE_DATE_EPOCH (the commit's), which it does not see. A chapter's .tex is the same after a
+    # new commit (the book's is not: its appendix names the commit), so its PDF kept the last
+    # commit's dates and differed from a cold build's. The PDFs of another date are removed first.
+    dated = latex / ".source-date-epoch"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not dated.is_file() or dated.read_text(encoding="utf-8") != epoch:
+        for name in pdf_names(folders.book):
+            (latex / name).unlink(missing_ok=True)
+        dated.write_text(epoch, encoding="utf-8")
     log = folders.logs / "pdflatex-tex.log"
     with log.open("w", encoding="utf-8") as out:
         result = subprocess.run(

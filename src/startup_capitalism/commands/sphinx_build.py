@@ -15,6 +15,13 @@ from .console import stage_log
 # jupyter-book's `--builder` -> Sphinx's builder and the output folder under `<work>/_build/`
 BUILDERS = {"html": ("html", "html"), "pdflatex": ("latex", "latex"), "epub": ("epub", "epub")}
 
+# The EPUB shares the PDF's work folder (its read pages), so a page the LaTeX run read again, such
+# as the data appendix when the commit changed (sphinxext.built_with), is not "outdated" for the
+# EPUB run, and an HTML-family builder writes only the pages it finds outdated by their sources'
+# times: the EPUB would keep the last commit's appendix. It writes every page instead (Sphinx's
+# `-a`: still reading only what changed), a second or so.
+WRITES_EVERY_PAGE = {"epub"}
+
 
 # Sphinx reads (and the HTML builder writes) with one process per core: every extension the book
 # loads declares itself parallel-safe (sphinxext/parallel.py), and a cold `-j 2` build wrote the same
@@ -72,6 +79,7 @@ def sphinx_build(
             warningiserror=strict,
             keep_going=strict,
             jobs=JOBS,
+            force_all=builder in WRITES_EVERY_PAGE,
         )
     if isinstance(result, KeyboardInterrupt):
         raise result
