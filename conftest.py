@@ -19,6 +19,7 @@ import jupytext
 from nbval.plugin import IPyNbFile
 
 from startup_capitalism.sphinxext.execution_cache import build_reference_outputs
+from tests.support import session_build
 
 # the fixtures of Sphinx's own test kit (`app`, `make_app`, `@pytest.mark.sphinx`): the extension's
 # tests build small fixture books (tests/roots/) with them, in seconds (pytest wants a plugin
@@ -41,7 +42,7 @@ def reference_outputs(notebook, path: Path):
         return build_reference_outputs(notebook, Path(folder) if folder else None)
     except RuntimeError as error:
         raise RuntimeError(
-            f"{path}: {error}; `make test` builds the book before it runs the notebooks"
+            f"{path}: {error}; the suite builds the book before it runs the notebooks"
         ) from None
 
 
@@ -56,15 +57,27 @@ class MystNotebookFile(IPyNbFile):
         yield from self.cell_items
 
     def setup(self):
-        # the reference is read when the notebook's first cell is about to run, not at collection,
-        # so that `make test` can build the book (tests/ run first) before it is needed
+        # the reference is read when the notebook's first cell is about to run, not at collection:
+        # from the suite's build of the book, made now if no test of this run has made it yet
         if self.compare_outputs:
+            if session_build.book_build_outcome()["returncode"] != 0:
+                raise RuntimeError(
+                    f"{self.path}: no reference outputs: the book's build failed (its problems are "
+                    "printed under 'book build' at the end of this run)"
+                )
             built = reference_outputs(self.notebook, self.path)
             code_cells = [cell for cell in built.cells if cell.cell_type == "code"]
             for item, reference in zip(self.cell_items, code_cells, strict=True):
                 item.cell.outputs = reference.outputs
                 item.cell.execution_count = reference.execution_count
         super().setup()
+
+
+def pytest_configure(config):
+    # this run's id (tests/support/session_build.py), set once by the controlling process, before
+    # it starts its workers, which inherit it
+    if not hasattr(config, "workerinput"):
+        session_build.start_run()
 
 
 def pytest_collect_file(file_path: Path, parent):

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,17 +13,16 @@ from bs4 import BeautifulSoup
 from startup_capitalism.chapters import BACK_MATTER_PAGES
 from startup_capitalism.paths import ROOT
 from startup_capitalism.scratch import copy_of_the_files
-
-# The suite builds in a folder of its own, never in what `make book` built and published: every
-# build the tests start (`python -m startup_capitalism build|reproduce|reexecute`) works there.
-# A scratch copy of the book is another tree and keeps its own `_build` (see paths.build_folder).
-BUILD = ROOT / "_build" / "test"
-os.environ["STARTUP_BUILD_DIR"] = str(BUILD)
-SITE = BUILD / "html"
-PDF_DIR = BUILD / "pdf"
-PDF = PDF_DIR / "book.pdf"  # the whole book: every chapter and the appendix
-EXECUTION_CACHE = ".jupyter_cache"
-
+from tests.support import session_build
+from tests.support.session_build import (  # noqa: F401  (the tests import them from here)
+    BUILD,
+    EXECUTION_CACHE,
+    PDF,
+    PDF_DIR,
+    SITE,
+    build_command,
+    run_build,
+)
 
 # the fixture books of the extension's tests (Sphinx's test kit copies one per test); not collected
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -49,16 +45,6 @@ def app_params(app_params):
     return type(app_params)(args, kwargs)
 
 
-def build_command(root: Path, target: str) -> list[str]:
-    """The one command every test uses to build a book at `root` as `make html` (target "html") or
-    `make book` ("book") builds it: strict, published only when every stage succeeded."""
-    return [sys.executable, "-m", "startup_capitalism", "build", target, "--root", str(root)]
-
-
-def run_build(root: Path, target: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(build_command(root, target), cwd=root, env=env, capture_output=True, text=True)
-
-
 @dataclass
 class BuiltBook:
     returncode: int
@@ -74,10 +60,6 @@ class BuiltBook:
         return sum(len(self.page(name).select("figure .startup-chart")) for name in chapter_docnames())
 
 
-# the problems of a failed session build, printed once at the end of the run
-BUILD_FAILURE: list[str] = []
-
-
 @pytest.fixture(scope="session")
 def built_book() -> BuiltBook:
     """`python -m startup_capitalism build book`: strict HTML and PDF, published only if both succeed.
@@ -85,38 +67,27 @@ def built_book() -> BuiltBook:
     When the build fails, every test that needs it errors with one short line pointing to the
     cause, which is printed once (each problem with its file and line) in the run's summary.
 
-    It builds in the suite's own folder; its first build starts from a copy of the execution
-    cache of `make book` when there is one (only read), so it executes what that did not."""
-    published_cache = ROOT / "_build" / EXECUTION_CACHE
-    if not (BUILD / EXECUTION_CACHE).is_dir() and published_cache.is_dir():
-        shutil.copytree(published_cache, BUILD / EXECUTION_CACHE)
-    result = run_build(ROOT, "book")
-    log = result.stdout + result.stderr
-    if result.returncode != 0:
-        problems = [line.strip() for line in result.stderr.splitlines() if line.strip()]
-        BUILD_FAILURE.extend(problems or log.splitlines()[-40:])
+    It builds in the suite's own folder, once per run whatever the number of workers; its first
+    build starts from a copy of the execution cache of `make book` when there is one (only read),
+    so it executes what that did not."""
+    outcome = session_build.book_build_outcome()
+    if outcome["returncode"] != 0:
         pytest.fail(
             "needs the book, whose build failed: the cause is printed once, under 'book build' "
             "at the end of this run",
             pytrace=False,
         )
-    return BuiltBook(result.returncode, log, SITE, PDF)
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "after_every_build: run after every other test (it checks what their builds left)"
-    )
-
-
-def pytest_collection_modifyitems(session, config, items):
-    items.sort(key=lambda item: item.get_closest_marker("after_every_build") is not None)
+    return BuiltBook(outcome["returncode"], outcome["log"], SITE, PDF)
 
 
 def pytest_terminal_summary(terminalreporter):
-    if BUILD_FAILURE:
+    """The session build's problems, once, in the controlling process (whichever worker built)."""
+    if hasattr(terminalreporter.config, "workerinput"):
+        return
+    outcome = session_build.this_runs_outcome()
+    if outcome and outcome["problems"]:
         terminalreporter.section("book build")
-        for line in BUILD_FAILURE:
+        for line in outcome["problems"]:
             terminalreporter.write_line(line)
 
 

@@ -75,7 +75,7 @@ def _probe(name: str, last_cell: str) -> Path:
 
 def _pytest(*args: str, env: dict | None = None) -> tuple[int, str]:
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -131,7 +131,7 @@ def test_a_changed_output_fails_naming_the_cell_and_an_unchanged_one_passes(tmp_
 
 def test_every_notebook_is_collected_from_markdown():
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "notebooks"],
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-n", "0", "notebooks"],
         cwd=ROOT,
         capture_output=True,
         text=True,

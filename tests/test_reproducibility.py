@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from startup_capitalism.paths import ROOT
 
 LOCK = ROOT / "requirements.lock"
@@ -165,11 +163,10 @@ def test_reproduce_names_each_file_that_differs():
     ]
 
 
-@pytest.mark.after_every_build
 def test_the_suites_builds_are_what_a_cold_build_makes(built_book):
-    """`make reproduce` after every build the suite made in its own folder (the session's book,
-    rebuilt by the tests that ran before this one, which pytest runs last): a cold build of this
-    tree's files in a scratch clone gives the same files, byte for byte."""
+    """`make reproduce` after the suite's build of the book in its own folder (incremental when an
+    earlier run left one there: the folder is kept between runs): a cold build of this tree's files
+    in a scratch clone gives the same files, byte for byte."""
     result = subprocess.run(
         [sys.executable, "-m", "startup_capitalism", "reproduce", "--working-tree"],
         cwd=ROOT,
