@@ -80,6 +80,29 @@ def built_book() -> BuiltBook:
     return BuiltBook(outcome["returncode"], outcome["log"], SITE, PDF)
 
 
+# The modules that take longest, in the order the two workers should start them (pytest-xdist hands
+# out whole modules in collection order, `--no-loadscope-reorder`): a long module started last would
+# leave one worker idle while it runs. test_editions builds its own book from nothing, so it runs
+# beside the suite's build; the rest need it. Measured with `--durations` (a module not listed runs
+# after these, in the usual order; a wrong guess costs time, never a result).
+LONGEST_FIRST = [
+    "tests/test_editions.py",
+    "tests/test_browser.py",
+    "tests/test_reproducibility.py",
+    "tests/test_build_guards.py",
+    "tests/test_new_chapter.py",
+    "tests/test_coauthors.py",
+]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    def rank(item) -> int:
+        module = item.nodeid.split("::")[0]
+        return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a module, and of the other modules, is kept
+
+
 def pytest_terminal_summary(terminalreporter):
     """The session build's problems, once, in the controlling process (whichever worker built)."""
     if hasattr(terminalreporter.config, "workerinput"):
