@@ -19,13 +19,21 @@ for file, so the published site never depends on the builds before it (`make rep
   index, the general index and `objects.inv` would still list it. The front page is read again
   then, so that the build writes and those are made again without it.
 
+- the date of every page ("Last updated on ..."): Sphinx prints SOURCE_DATE_EPOCH's day (the
+  commit's, see commands/checksums.py) on each page it writes, but writes only the pages whose
+  source changed: after a commit of another day, the others kept the last one's date. The day is
+  put into `html_context`, which the HTML builder's `.buildinfo` hashes: a new day is a changed
+  configuration, and every page is written again (none read again).
+
 (A plain `jupyter-book build .`, which would write the published `_build/html` in place, is
 stopped before anything is read by `entry`.)
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -126,7 +134,15 @@ def _remove_stale_files(app: Sphinx, exception) -> None:
         path.unlink()
 
 
+def _pages_dated_by_the_commit(app: Sphinx, config) -> None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and config.html_last_updated_fmt is not None:
+        day = datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%d")
+        config.html_context = {**config.html_context, "source_date": day}
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _pages_dated_by_the_commit)
     app.connect("write-started", _static_from_nothing)
     app.connect("builder-inited", _start_noting)
     app.connect("html-page-context", _note_written_pages)
