@@ -19,6 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import EXECUTION_CACHE, ROOT, chapter_docnames, copy_of_the_book, prose_text
+from startup_capitalism.commands import checksums
 
 # the build prints one line per notebook it executes
 EXECUTED = re.compile(r"^    executing (\S+\.md)$", re.M)
@@ -241,8 +242,6 @@ def test_reviewers_get_binder_repository_and_download_buttons(scratch_book):
 
 
 def published_sums(copy) -> dict[str, str]:
-    from startup_capitalism.commands import checksums
-
     return checksums.read_sums(copy / "_build" / "html" / checksums.SUMS)
 
 
@@ -250,9 +249,10 @@ def test_edits_undone_leave_the_site_a_cold_build_makes(scratch_book):
     """A prose edit, a data edit, a notebook's code edit and a page added, built incrementally
     (`make html`), then undone and built again: the site is then file for file what a cold build of
     the same files makes (the notebooks' outputs from the execution cache, keyed on their code and
-    inputs: what differs is Sphinx's incremental state, and a stale file or byte would show).
-    The edits are made together: each takes its own way through the incremental build (a page
-    read again, notebooks executed again, a page added and removed) in the same two builds."""
+    inputs: what differs is Sphinx's incremental state, and a stale file or byte would show), also
+    when the undoing build is dated a day later, as after a new commit. The edits are made
+    together: each takes its own way through the incremental build (a page read again, notebooks
+    executed again, a page added and removed) in the same two builds."""
     page = scratch_book / f"{chapter_docnames()[0]}.md"
     datapackage = scratch_book / "data" / "datapackage.json"
     notebook = sorted((scratch_book / "notebooks").rglob("*.md"))[0]
@@ -280,12 +280,14 @@ def test_edits_undone_leave_the_site_a_cold_build_makes(scratch_book):
                 path.unlink()
             else:
                 path.write_bytes(original)
-    build(scratch_book)
+    # undone, and built as after a commit of the next day (the build's dates are the commit's)
+    next_day = {"SOURCE_DATE_EPOCH": str(int(checksums.source_date_epoch(scratch_book)) + 86_400)}
+    build(scratch_book, **next_day)
     incremental = published_sums(scratch_book)
     for built in (scratch_book / "_build").iterdir():
         if built.name != EXECUTION_CACHE:
             shutil.rmtree(built) if built.is_dir() else built.unlink()
-    build(scratch_book)
+    build(scratch_book, **next_day)
     cold = published_sums(scratch_book)
     differing = sorted(
         name for name in incremental.keys() | cold.keys() if incremental.get(name) != cold.get(name)
@@ -296,8 +298,6 @@ def test_edits_undone_leave_the_site_a_cold_build_makes(scratch_book):
 def test_a_plain_jupyter_book_build_leaves_the_published_site_alone(scratch_book):
     """`jupyter-book build .` would write into `_build/html` in place: it stops in one line that
     says what to run instead, and the published files are as they were."""
-    from startup_capitalism.commands import checksums
-
     build(scratch_book)
     site = scratch_book / "_build" / "html"
     before = checksums.sums_of(site)

@@ -240,9 +240,12 @@ def typeset(folders: Folders, latex: Path) -> None:
             (latex / name).unlink(missing_ok=True)
         dated.write_text(epoch, encoding="utf-8")
     log = folders.logs / "pdflatex-tex.log"
+    # one latexmk per PDF (the book's and each chapter's), as many at once as there are cores: each
+    # writes only its own files (`<name>.aux`, `.log`, `.fdb_latexmk`, ...)
+    jobs = f"--jobs={os.cpu_count() or 1}"
     with log.open("w", encoding="utf-8") as out:
         result = subprocess.run(
-            [os.environ.get("MAKE", "make"), "all-pdf"], cwd=latex, stdout=out, stderr=subprocess.STDOUT
+            [os.environ.get("MAKE", "make"), jobs, "all-pdf"], cwd=latex, stdout=out, stderr=subprocess.STDOUT
         )
     if result.returncode != 0:
         report_latex_errors(folders, latex)
