@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 from outside_checkers import AXE_JS, installed
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from conftest import chapter_docnames, toc_docnames
@@ -50,9 +51,10 @@ def browser():
         browser.close()
 
 
-def visit(browser, site_url, docname, viewport=None, mode="light", warnings=None, **context_options):
-    """The page loaded (every chart drawn): (page, context, charts, refused requests, console errors);
-    the console's warnings are added to `warnings` when a list is given."""
+def open_page(browser, site_url, viewport=None, mode="light", warnings=None, **context_options):
+    """A page in a context of its own (an empty cache) that may ask only the site for anything:
+    (page, context, refused requests, console errors); the console's warnings are added to
+    `warnings` when a list is given."""
     context = browser.new_context(viewport=viewport or DESKTOP, **context_options)
     if mode == "dark":
         # the theme keeps the reader's choice in localStorage
@@ -72,7 +74,13 @@ def visit(browser, site_url, docname, viewport=None, mode="light", warnings=None
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     if warnings is not None:
-        page.on("console", lambda m: warnings.append((docname, m.text)) if m.type == "warning" else None)
+        page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    return page, context, refused, errors
+
+
+def visit(browser, site_url, docname, viewport=None, mode="light", **context_options):
+    """The page loaded (every chart drawn): (page, context, charts, refused requests, console errors)."""
+    page, context, refused, errors = open_page(browser, site_url, viewport, mode, **context_options)
     page.goto(f"{site_url}/{docname}.html", wait_until="load")
     charts = page.locator(".startup-chart").count()
     if charts:
@@ -80,18 +88,16 @@ def visit(browser, site_url, docname, viewport=None, mode="light", warnings=None
     return page, context, charts, refused, errors
 
 
-# every chart of every page draws (visit waits for each one's marks); that the chapter pages hold
-# at least twelve is tests/test_site.py's count of the same built pages
+# every chart of every page draws (the visit waits for each one's marks) on a phone and a desktop,
+# light and dark; that the chapter pages hold at least twelve is tests/test_site.py's count of the
+# same built pages
 @pytest.mark.parametrize("docname", toc_docnames())
-def test_page_draws_offline_without_errors(browser, site_url, docname):
-    page, context, charts, refused, errors = visit(browser, site_url, docname)
-    try:
-        assert refused == [], f"{docname} asked for {refused}"
-        assert errors == [], f"{docname} console errors: {errors}"
-        failed = page.locator(".startup-chart:has-text('could not be drawn')").count()
-        assert failed == 0
-    finally:
-        context.close()
+def test_page_draws_offline_without_errors(observed, docname):
+    for device, mode in VIEWS:
+        seen = observed(docname, device, mode)
+        assert seen["refused"] == [], f"{docname} ({device}, {mode}) asked for {seen['refused']}"
+        assert seen["errors"] == [], f"{docname} ({device}, {mode}) console errors: {seen['errors']}"
+        assert seen["failed"] == 0, f"{docname} ({device}, {mode}): {seen['failed']} charts not drawn"
 
 
 def test_a_tooltip_shows_the_evidence_behind_a_mark(browser, site_url):
@@ -147,46 +153,33 @@ def chart_pages() -> list[str]:
     return [name for name in toc_docnames() if name.startswith(("chapters/", "notebooks/"))]
 
 
+# a sweep: every chart page as one device and mode shows it, on screen or printed
 SWEEPS = {
-    "phone": (PHONE, "light", "screen"),
-    "desktop": (DESKTOP, "light", "screen"),
-    "phone-dark": (PHONE, "dark", "screen"),
-    "desktop-dark": (DESKTOP, "dark", "screen"),
-    "phone-print": (PHONE, "light", "print"),
-    "desktop-print": (DESKTOP, "light", "print"),
+    "phone": ("phone", "light", "fits"),
+    "desktop": ("desktop", "light", "fits"),
+    "phone-dark": ("phone", "dark", "fits"),
+    "desktop-dark": ("desktop", "dark", "fits"),
+    "phone-print": ("phone", "light", "print_fits"),
+    "desktop-print": ("desktop", "light", "print_fits"),
 }
 
 
 @pytest.fixture(scope="module")
-def sweep(browser, site_url):
-    """What every chart page shows in one viewport, mode and medium, each page visited once per
-    sweep and read by every test that needs that sweep: {"fits": CHART_FITS's findings by page,
-    "overlaps": OVERLAPS's, "warnings": the console's warnings}."""
-    done: dict[str, dict] = {}
+def sweep(observed):
+    """What every chart page shows in one sweep, read from the module's one visit of each page in
+    that device and mode: {"fits": CHART_FITS's findings by page, "overlaps": OVERLAPS's (on
+    screen), "warnings": the console's on screen, by page}."""
 
     def swept(name: str) -> dict:
-        if name not in done:
-            viewport, mode, media = SWEEPS[name]
-            found = {"fits": [], "overlaps": [], "warnings": []}
-            for docname in chart_pages():
-                page, context, charts, _, _ = visit(
-                    browser, site_url, docname, viewport, mode, warnings=found["warnings"]
-                )
-                try:
-                    if not charts:
-                        continue
-                    if media == "screen":
-                        found["overlaps"] += [(docname, *overlap) for overlap in page.evaluate(OVERLAPS)]
-                    else:
-                        page.emulate_media(media="print")
-                        # the charts are drawn again for the printed column's width
-                        page.wait_for_timeout(1_000)
-                        page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
-                    found["fits"] += [(docname, chart) for chart in page.evaluate(CHART_FITS)]
-                finally:
-                    context.close()
-            done[name] = found
-        return done[name]
+        device, mode, fits = SWEEPS[name]
+        found = {"fits": [], "overlaps": [], "warnings": []}
+        for docname in chart_pages():
+            seen = observed(docname, device, mode)
+            found["fits"] += seen[fits]
+            found["warnings"] += [(docname, warning) for warning in seen["warnings"]]
+            if fits == "fits":
+                found["overlaps"] += seen["overlaps"]
+        return found
 
     return swept
 
@@ -195,6 +188,9 @@ def sweep(browser, site_url):
 def test_every_chart_fits_its_column_with_nothing_clipped(sweep, name):
     problems = []
     for docname, chart in sweep(name)["fits"]:
+        if chart is None:
+            problems.append((docname, "not drawn again for print"))
+            continue
         left, right = chart["column"]
         if chart["drawn"][0] < left - 1 or chart["drawn"][1] > right + 1 or right > chart["page"] + 1:
             problems.append((docname, chart["id"], "wider than its column", chart["column"], chart["drawn"]))
@@ -242,26 +238,14 @@ def test_charts_are_dark_in_dark_mode_and_follow_a_switch(browser, site_url):
 
 
 @pytest.mark.parametrize("docname", toc_docnames())
-def test_page_weight_with_an_empty_cache(browser, site_url, docname):
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    session = context.new_cdp_session(page)
-    session.send("Network.enable")
-    try:
-        with transferred_bytes_of(session) as moved:
-            page.goto(f"{site_url}/{docname}.html", wait_until="load")
-            page.wait_for_load_state("networkidle")
-        charts = page.locator(".startup-chart").count()
-        limit = CHART_PAGE_LIMIT if charts else TEXT_PAGE_LIMIT
-        assert moved.bytes <= limit, f"{docname} moved {moved.bytes} bytes ({charts} charts; limit {limit})"
-        # the theme's icons are still drawn without its 1.5 MB icon script
-        icon = page.locator(".theme-switch-button i:visible, .search-button i:visible").first
-        assert (
-            icon.evaluate("i => getComputedStyle(i).maskImage || getComputedStyle(i).webkitMaskImage")
-            != "none"
-        )
-    finally:
-        context.close()
+def test_page_weight_with_an_empty_cache(observed, docname):
+    seen = observed(docname, *WEIGHED)
+    limit = CHART_PAGE_LIMIT if seen["charts"] else TEXT_PAGE_LIMIT
+    assert seen["moved"] <= limit, (
+        f"{docname} moved {seen['moved']} bytes ({seen['charts']} charts; limit {limit})"
+    )
+    # the theme's icons are still drawn without its 1.5 MB icon script
+    assert seen["icon"] != "none"
 
 
 def test_a_tap_shows_the_whole_quote_inside_a_phone_screen(browser, site_url):
@@ -337,30 +321,103 @@ def axe_script():
     return installed(AXE_JS).read_text(encoding="utf-8")
 
 
+# what a reader's visit is checked in: every page of the TOC is loaded once in each, in a context of
+# its own (an empty cache), and every check that only reads the page reads that one visit
+VIEWS = {
+    ("phone", "light"): PHONE,
+    ("phone", "dark"): PHONE,
+    ("desktop", "light"): DESKTOP,
+    ("desktop", "dark"): DESKTOP,
+}
+# the page weight is counted on a desktop, light (the limits below are set for it)
+WEIGHED = ("desktop", "light")
+ALL_CHARTS = "Array.from(document.querySelectorAll('.startup-chart'))"
+PRINT_REDRAWN = f"() => {ALL_CHARTS}.every(c => c.dataset.chartMode) && ({CHARTS_DRAWN})()"
+TRANSITIONS_ENDED = (
+    "() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')"
+)
+ICON = ".theme-switch-button i:visible, .search-button i:visible"
+
+
+def observe(browser, site_url, axe_script, docname, device, mode) -> dict:
+    """One visit of `docname` in a fresh context and what it shows: {"moved": bytes moved until the
+    network is idle and "icon": the theme icon's mask image (WEIGHED only), "charts", "refused",
+    "errors", "failed": charts that could not be drawn, "warnings": the console's, "overlaps": OVERLAPS's,
+    "fits": CHART_FITS's, "axe": serious and critical violations, "print_fits": CHART_FITS's after
+    the same page is switched to print (light visits)}."""
+    warnings: list = []
+    page, context, refused, errors = open_page(browser, site_url, VIEWS[device, mode], mode, warnings)
+    found: dict = {"moved": None, "icon": None, "overlaps": [], "fits": [], "print_fits": []}
+    try:
+        if (device, mode) == WEIGHED:
+            session = context.new_cdp_session(page)
+            session.send("Network.enable")
+            with transferred_bytes_of(session) as moved:
+                page.goto(f"{site_url}/{docname}.html", wait_until="load")
+                page.wait_for_load_state("networkidle")
+            found["moved"] = moved.bytes
+        else:
+            page.goto(f"{site_url}/{docname}.html", wait_until="load")
+        charts = found["charts"] = page.locator(".startup-chart").count()
+        if charts:
+            page.wait_for_function(CHARTS_DRAWN, timeout=20_000)
+        found["failed"] = page.locator(".startup-chart:has-text('could not be drawn')").count()
+        found["refused"], found["errors"], found["warnings"] = list(refused), list(errors), list(warnings)
+        if (device, mode) == WEIGHED:
+            found["icon"] = page.locator(ICON).first.evaluate(
+                "i => getComputedStyle(i).maskImage || getComputedStyle(i).webkitMaskImage"
+            )
+        if charts:
+            found["overlaps"] = [(docname, *overlap) for overlap in page.evaluate(OVERLAPS)]
+            found["fits"] = [(docname, chart) for chart in page.evaluate(CHART_FITS)]
+        # in dark mode the theme's buttons fade from their light colours for 0.15 s after the load:
+        # axe reads the colours the reader is left with, not a frame of the fade
+        page.wait_for_function(TRANSITIONS_ENDED, timeout=5_000)
+        page.add_script_tag(content=axe_script)
+        violations = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")["violations"]
+        found["axe"] = [
+            (VIEWS[device, mode]["width"], mode, v["id"], v["impact"], v["nodes"][0]["html"][:120])
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+        if charts and mode == "light":
+            # the charts are drawn again for the printed column's width: each sets its mode when it
+            # is drawn, so the mark taken off before the switch comes back with the new drawing
+            page.evaluate(f"() => {ALL_CHARTS}.forEach(c => c.removeAttribute('data-chart-mode'))")
+            page.emulate_media(media="print")
+            try:
+                page.wait_for_function(PRINT_REDRAWN, timeout=20_000)
+                found["print_fits"] = [(docname, chart) for chart in page.evaluate(CHART_FITS)]
+            except PlaywrightTimeout:
+                found["print_fits"] = [(docname, None)]
+    finally:
+        context.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def observed(browser, site_url, axe_script):
+    """observed(docname, device, mode): `observe`'s findings, each page visited once per device and
+    mode in the whole module, when a test first asks for it."""
+    done: dict[tuple[str, str, str], dict] = {}
+
+    def findings(docname: str, device: str, mode: str) -> dict:
+        if (docname, device, mode) not in done:
+            done[docname, device, mode] = observe(browser, site_url, axe_script, docname, device, mode)
+        return done[docname, device, mode]
+
+    return findings
+
+
 def test_the_axe_core_is_a_current_release(axe_script):
     version = re.search(r"axe v(\d+)\.(\d+)", axe_script)
     assert version and (int(version.group(1)), int(version.group(2))) >= (4, 14), version
 
 
 @pytest.mark.parametrize("docname", toc_docnames())
-def test_whole_page_has_no_serious_accessibility_violation(browser, site_url, docname, axe_script):
+def test_whole_page_has_no_serious_accessibility_violation(observed, docname):
     """axe-core over the whole page (theme included) on a phone and a desktop, light and dark."""
-    found = []
-    for viewport in (PHONE, DESKTOP):
-        for mode in ("light", "dark"):
-            page, context, _, _, _ = visit(browser, site_url, docname, viewport, mode)
-            try:
-                page.add_script_tag(content=axe_script)
-                violations = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")[
-                    "violations"
-                ]
-                found += [
-                    (viewport["width"], mode, v["id"], v["impact"], v["nodes"][0]["html"][:120])
-                    for v in violations
-                    if v["impact"] in ("serious", "critical")
-                ]
-            finally:
-                context.close()
+    found = [violation for device, mode in VIEWS for violation in observed(docname, device, mode)["axe"]]
     assert found == [], f"{docname}: {found}"
 
 
