@@ -18,7 +18,8 @@ from unittest import mock
 import jupytext
 from nbval.plugin import IPyNbFile
 
-from startup_capitalism.sphinxext.execution_cache import build_reference_outputs
+from startup_capitalism.book import Book
+from startup_capitalism.sphinxext.execution_cache import build_reference_outputs, execution_cache_folder
 
 # the fixtures of Sphinx's own test kit (`app`, `make_app`, `@pytest.mark.sphinx`): the extension's
 # tests build small fixture books (tests/roots/) with them, in seconds (pytest wants a plugin
@@ -38,7 +39,10 @@ def reference_outputs(notebook, path: Path):
     """The notebook as the build executed it (outputs, execution counts), from the execution cache."""
     folder = os.environ.get("NBVAL_REFERENCE_CACHE")
     try:
-        return build_reference_outputs(notebook, Path(folder) if folder else None)
+        book = Book.containing(path)
+        return build_reference_outputs(
+            notebook, Path(folder) if folder else execution_cache_folder(None, book.root)
+        )
     except RuntimeError as error:
         raise RuntimeError(
             f"{path}: {error}; `make test` builds the book before it runs the notebooks"
