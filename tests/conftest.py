@@ -14,8 +14,10 @@ import yaml
 from bs4 import BeautifulSoup
 
 from startup_capitalism.chapters import BACK_MATTER_PAGES
-from startup_capitalism.paths import ROOT
 from startup_capitalism.scratch import copy_of_the_files
+
+# the book these tests are in (in a scratch copy, the copy: its tests test it)
+ROOT = Path(__file__).resolve().parents[1]
 
 # The suite builds in a folder of its own, never in what `make book` built and published: every
 # build the tests start (`python -m startup_capitalism build|reproduce|reexecute`) works there.

@@ -16,12 +16,13 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
+from conftest import ROOT
 from startup_capitalism import paths
 from startup_capitalism.book import Book
 from startup_capitalism.text import bibliography, citations, paragraphs
 from startup_capitalism.text.citations import Work
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fake-references.bib"
 FENCED_BLOCK = re.compile(r"^```.*?^```[ \t]*$", flags=re.M | re.S)

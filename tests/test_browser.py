@@ -10,11 +10,11 @@ import pytest
 from outside_checkers import AXE_JS, installed
 from playwright.sync_api import sync_playwright
 
-from conftest import chapter_docnames, toc_docnames
+from conftest import ROOT, chapter_docnames, toc_docnames
 from startup_capitalism.book import Book
 from tests.support.site_server import CHARTS_DRAWN, serve_site, transferred_bytes_of
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 FIRST = BOOK.chapters()[0]  # a chapter with the book's standard sections
 

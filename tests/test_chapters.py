@@ -14,7 +14,7 @@ from startup_capitalism import evidence
 from startup_capitalism.book import Book
 from startup_capitalism.sphinxext.pdfs import BOOK_PDF, opening_docname
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 JAPAN = BOOK.chapter(2)
 DIRECTIVE = re.compile(r"^```\{(glued-figure|glued-table)\}.*?^```[ \t]*$", flags=re.M | re.S)

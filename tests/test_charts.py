@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 import vl_convert
 
+from conftest import ROOT
 from startup_capitalism import evidence
 from startup_capitalism.book import Book
 from startup_capitalism.figures import charts, rendering
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 # the checks below are on Japan's own rows (its job tenure, its dollar sums, its scores)
 JAPAN = BOOK.chapter(2)

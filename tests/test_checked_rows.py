@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from conftest import ROOT
 from startup_capitalism import evidence, paths
 from startup_capitalism.book import Book
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 
 def _no_validation(*args, **kwargs):

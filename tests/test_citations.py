@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import ROOT
 from startup_capitalism.book import Book
 from startup_capitalism.text import citations, paragraphs
 from startup_capitalism.text.citations import Interview, Work, parse_text
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 
 def works_of(text: str) -> list[tuple[str, str]]:

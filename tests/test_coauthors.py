@@ -36,7 +36,7 @@ from startup_capitalism.evidence import uncoded
 from startup_capitalism.evidence.rules import Context
 from startup_capitalism.text import manuscript, manuscript_changes
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 FIXTURE = ROOT / "tests" / "fixtures" / "chapter-07-fictonia.txt"
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"

@@ -18,7 +18,7 @@ from startup_capitalism import evidence, paths
 from startup_capitalism.book import Book
 from startup_capitalism.evidence import ACTORS_RESOURCE, EVIDENCE_RESOURCE, validate_file
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 HEADER = [field["name"] for field in evidence.schema_fields(EVIDENCE_RESOURCE, BOOK)]
 REAL_LINES = paths.EVIDENCE_CSV.read_text(encoding="utf-8").splitlines()

@@ -8,11 +8,12 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
+from conftest import ROOT
 from startup_capitalism.book import Book
 from startup_capitalism.evidence import explorer, load_evidence
 from startup_capitalism.figures import fmt
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 PAGE = explorer.PAGE
 

@@ -24,7 +24,7 @@ from startup_capitalism.book import Book
 from startup_capitalism.scratch import copy_of_the_files
 from startup_capitalism.text.manuscript import read_manuscript
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 FIXTURES = ROOT / "tests" / "fixtures"
 FIXTURE = FIXTURES / "chapter-09-testland.txt"
@@ -37,7 +37,7 @@ SENTENCE_END = re.compile(r"(?<=[.?!”])\s+(?=[A-Z“(])")
 
 def scratch_copy(destination: Path) -> Path:
     """The repository's files (tracked, or new and not ignored) copied to `destination`."""
-    copy_of_the_files(destination)
+    copy_of_the_files(destination, ROOT)
     # make chapter runs with this interpreter's .venv (VENV=...): the copy's dependency lists are
     # dated to the epoch so that make never takes that .venv for out of date and rebuilds it
     for name in ("requirements.txt", "requirements.lock", "pyproject.toml"):
@@ -46,8 +46,8 @@ def scratch_copy(destination: Path) -> Path:
 
 
 def in_copy(copy: Path) -> dict:
-    """The environment that points the package, and so every path it resolves, at the copy."""
-    return {**os.environ, "PYTHONPATH": str(copy / "src")}
+    """The environment of a command run in the copy (its book is the working folder's)."""
+    return dict(os.environ)
 
 
 def run_make_chapter(copy: Path, manuscript: Path) -> subprocess.CompletedProcess:

@@ -16,7 +16,7 @@ from conftest import ROOT, chapter_docnames
 from startup_capitalism.book import Book
 from startup_capitalism.text import manuscript_changes
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 FIGURE_CAPTION = "Analyzing Japan’s institutional evolution: antecedents to startup capitalism"
 

@@ -16,7 +16,7 @@ from conftest import ROOT, prose_text
 from startup_capitalism.book import Book
 from startup_capitalism.text import manuscript_changes
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 CHAPTERS = BOOK.chapters()
 

@@ -6,10 +6,10 @@ import re
 
 from bs4 import BeautifulSoup
 
-from conftest import chapter_docnames
+from conftest import ROOT, chapter_docnames
 from startup_capitalism.book import Book
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//""")
 

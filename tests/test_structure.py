@@ -15,7 +15,7 @@ from startup_capitalism.book import Book
 from startup_capitalism.chapters import BACK_MATTER_PAGES
 from startup_capitalism.text.manuscript_changes import page_paragraphs
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 
 def test_every_page_in_the_toc_is_built(built_book):

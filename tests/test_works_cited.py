@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+from conftest import ROOT
 from startup_capitalism.book import Book
 from startup_capitalism.text import paragraphs, works_cited
 from startup_capitalism.text.citations import parse_text
 
-BOOK = Book.from_here()
+BOOK = Book(ROOT)
 
 CHAPTER = BOOK.chapter(2)
 # what the chapter's pages cite, as they are now: every expectation below is derived from it
