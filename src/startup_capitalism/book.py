@@ -116,7 +116,7 @@ class Book:
 
     @property
     def build_dir(self) -> Path:
-        return self._under(paths.BUILD_DIR)
+        return paths.build_folder(self.root)
 
     @property
     def site_dir(self) -> Path:

@@ -30,7 +30,7 @@ def _reported(problems: list, summary: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate the evidence CSV files.")
     parser.add_argument(
-        "--root", type=Path, help="the book whose data and pages to check (default: this repository)"
+        "--root", type=Path, help="the book whose data and pages to check (default: the working folder's)"
     )
     parser.add_argument("--evidence", type=Path, help="evidence CSV to check (default: the book's)")
     parser.add_argument(
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         "--uncoded", type=Path, help="the chapter quantities deliberately not coded, each with its reason"
     )
     arguments = parser.parse_args(argv)
-    book = Book(arguments.root) if arguments.root else Book.from_here()
+    book = Book(arguments.root) if arguments.root else Book.containing(Path.cwd())
     arguments.evidence = arguments.evidence or book.evidence_csv
     arguments.actors = arguments.actors or book.actors_csv
     arguments.scores = arguments.scores or book.scores_csv
