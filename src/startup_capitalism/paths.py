@@ -23,4 +23,3 @@ def build_folder(root: Path) -> Path:
     if chosen and Path(chosen).resolve().is_relative_to(root.resolve()):
         return Path(chosen).resolve()
     return root / "_build"
-
