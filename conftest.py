@@ -18,7 +18,8 @@ from unittest import mock
 import jupytext
 from nbval.plugin import IPyNbFile
 
-from startup_capitalism.sphinxext.execution_cache import build_reference_outputs
+from startup_capitalism.book import Book
+from startup_capitalism.sphinxext.execution_cache import build_reference_outputs, execution_cache_folder
 from tests.support import session_build
 
 # the fixtures of Sphinx's own test kit (`app`, `make_app`, `@pytest.mark.sphinx`): the extension's
@@ -39,7 +40,10 @@ def reference_outputs(notebook, path: Path):
     """The notebook as the build executed it (outputs, execution counts), from the execution cache."""
     folder = os.environ.get("NBVAL_REFERENCE_CACHE")
     try:
-        return build_reference_outputs(notebook, Path(folder) if folder else None)
+        book = Book.containing(path)
+        return build_reference_outputs(
+            notebook, Path(folder) if folder else execution_cache_folder(None, book.root)
+        )
     except RuntimeError as error:
         raise RuntimeError(
             f"{path}: {error}; the suite builds the book before it runs the notebooks"

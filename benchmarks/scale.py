@@ -58,8 +58,9 @@ COUNTRIES = [
 
 
 def environment(book: Path) -> dict[str, str]:
-    """The copy's own package first on the path (the .venv's editable install points at this tree)."""
-    return {**os.environ, "PYTHONPATH": str(book / "src")}
+    """The environment of a command run in the copy: the same code, and the copy its book (its
+    working folder)."""
+    return dict(os.environ)
 
 
 def copy_tree(dest: Path, source: Path = ROOT) -> Path:

@@ -11,7 +11,6 @@ import yaml
 from bs4 import BeautifulSoup
 
 from startup_capitalism.chapters import BACK_MATTER_PAGES
-from startup_capitalism.paths import ROOT
 from startup_capitalism.scratch import copy_of_the_files
 from tests.support import session_build
 from tests.support.session_build import (  # noqa: F401  (the tests import them from here)
@@ -19,6 +18,7 @@ from tests.support.session_build import (  # noqa: F401  (the tests import them 
     EXECUTION_CACHE,
     PDF,
     PDF_DIR,
+    ROOT,
     SITE,
     build_command,
     run_build,

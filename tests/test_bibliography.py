@@ -16,9 +16,13 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from startup_capitalism import chapters, paths
+from conftest import ROOT
+from startup_capitalism import paths
+from startup_capitalism.book import Book
 from startup_capitalism.text import bibliography, citations, paragraphs
 from startup_capitalism.text.citations import Work
+
+BOOK = Book(ROOT)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fake-references.bib"
 FENCED_BLOCK = re.compile(r"^```.*?^```[ \t]*$", flags=re.M | re.S)
@@ -36,7 +40,7 @@ exclude_patterns = ["_build"]
 def cited_works() -> list[Work]:
     """The works the chapter's pages cite, each once, read as the works-cited page reads them."""
     works = []
-    for paragraph in paragraphs.chapter_paragraphs(chapters.chapter(2)):
+    for paragraph in paragraphs.chapter_paragraphs(BOOK.chapter(2)):
         for citation in citations.parse_text(paragraph.text).citations:
             if isinstance(citation.work, Work) and citation.work not in works:
                 works.append(citation.work)
@@ -73,7 +77,7 @@ def entry_anchors() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def scratch_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("scratch-book")
-    chapter = chapters.chapter(2)
+    chapter = BOOK.chapter(2)
     prose = [chapter.page_for_section(s) for s in chapter.sections()]
     pages = prose + [chapter.folder / "works-cited.md"]
     for page in pages + [paths.ROOT / "book" / "works-cited.md"]:

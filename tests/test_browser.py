@@ -11,11 +11,13 @@ from outside_checkers import AXE_JS, installed
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from conftest import chapter_docnames, toc_docnames
-from startup_capitalism.chapters import all_chapters
+from conftest import ROOT, chapter_docnames, toc_docnames
+from startup_capitalism.book import Book
 from tests.support.site_server import CHARTS_DRAWN, serve_site, transferred_bytes_of
 
-FIRST = all_chapters()[0]  # a chapter with the book's standard sections
+BOOK = Book(ROOT)
+
+FIRST = BOOK.chapters()[0]  # a chapter with the book's standard sections
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

@@ -1,8 +1,8 @@
 """Builds in a scratch copy of the book: what re-executes, what a bad edit does, and that edits
 undone leave the site a cold build makes.
 
-The copy carries the execution cache of the suite's build, so it starts warm; PYTHONPATH points
-the package (and so every path it resolves) at the copy.
+The copy carries the execution cache of the suite's build, so it starts warm; every command, the
+build's kernels included, finds the copy as its book (`--root`, the working folder).
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ def scratch_book(built_book, tmp_path_factory):
 
 
 def in_copy(copy, **variables: str) -> dict[str, str]:
-    """The environment of a command run in the copy: its package, its own `_build`."""
-    environment = {**os.environ, "PYTHONPATH": str(copy / "src"), **variables}
+    """The environment of a command run in the copy: its own `_build`."""
+    environment = {**os.environ, **variables}
     environment.pop("STARTUP_BUILD_DIR", None)
     return environment
 
@@ -212,7 +212,7 @@ def test_a_section_page_without_a_notebook_fails_the_structure_test_saying_what_
                 "toc or notebook_per",
             ],
             cwd=scratch_book,
-            env={**os.environ, "PYTHONPATH": str(scratch_book / "src")},
+            env=in_copy(scratch_book),
             capture_output=True,
             text=True,
         )

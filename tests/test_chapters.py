@@ -10,10 +10,13 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, chapter_docnames
-from startup_capitalism import chapters, evidence
+from startup_capitalism import evidence
+from startup_capitalism.book import Book
 from startup_capitalism.sphinxext.pdfs import BOOK_PDF, opening_docname
 
-JAPAN = chapters.chapter(2)
+BOOK = Book(ROOT)
+
+JAPAN = BOOK.chapter(2)
 DIRECTIVE = re.compile(r"^```\{(glued-figure|glued-table)\}.*?^```[ \t]*$", flags=re.M | re.S)
 
 
@@ -78,7 +81,7 @@ def test_the_book_pdf_numbers_the_appendix_apart_from_the_chapters(built_book):
 def test_a_pdf_per_chapter_and_the_books_exist_are_published_and_linked(built_book):
     index_links = [a.get("href") for a in built_book.page("index").find_all("a")]
     assert BOOK_PDF in index_links
-    for chapter in chapters.all_chapters():
+    for chapter in BOOK.chapters():
         pdf = built_book.pdf.with_name(chapter.pdf_name)
         assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
         assert (built_book.site / chapter.pdf_name).read_bytes() == pdf.read_bytes()
@@ -101,14 +104,14 @@ def test_the_comparison_page_shows_every_scored_chapter(built_book):
     assert page.select("figure .startup-chart")
     assert page.select_one("figure span.caption-number").get_text().strip() == "Exhibit A.1"
     shown = set(re.findall(r'"chapter_label":\s*"(Chapter \d+ [^"]+)"', str(page)))
-    scored = set(evidence.load_scores()["chapter"].astype(int))
-    assert shown == {f"Chapter {c.number} {c.country}" for c in chapters.all_chapters() if c.number in scored}
+    scored = set(evidence.load_scores(BOOK)["chapter"].astype(int))
+    assert shown == {f"Chapter {c.number} {c.country}" for c in BOOK.chapters() if c.number in scored}
     assert "fills in as the book's other chapters are added" in page.get_text(" ")
 
 
 # --- data by chapter --------------------------------------------------------------------------
 
-ROWS = evidence.load_evidence()
+ROWS = evidence.load_evidence(BOOK)
 
 
 def with_another_chapter(rows: pd.DataFrame) -> pd.DataFrame:
@@ -117,30 +120,30 @@ def with_another_chapter(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_section_rows_refuses_an_unknown_chapter_or_section():
-    with pytest.raises(KeyError, match="unknown chapter 98"):
-        evidence.section_rows(ROWS, 98, "finance")
+    with pytest.raises(KeyError, match="no chapter 98"):
+        evidence.section_rows(ROWS, BOOK.chapter(98), "finance")
     with pytest.raises(KeyError, match="unknown section 'economy' of chapter 2"):
         evidence.section_rows(ROWS, JAPAN, "economy")
 
 
-@pytest.mark.parametrize("chapter", chapters.all_chapters(), ids=lambda c: c.dirname)
+@pytest.mark.parametrize("chapter", BOOK.chapters(), ids=lambda c: c.dirname)
 def test_section_rows_never_returns_another_chapters_rows(chapter):
     mixed = with_another_chapter(ROWS)
     for section in chapter.sections():
         rows = evidence.section_rows(mixed, chapter, section)
         assert set(rows["chapter"]) <= {chapter.number}
         assert len(rows) == int(((ROWS["chapter"] == chapter.number) & (ROWS["section"] == section)).sum())
-    assert set(evidence.chapter_rows(mixed, chapter.number)["chapter"]) == {chapter.number}
+    assert set(evidence.chapter_rows(mixed, chapter)["chapter"]) == {chapter.number}
 
 
 def test_every_notebook_of_a_chapter_reads_only_its_chapters_rows():
-    for chapter in chapters.all_chapters():
+    for chapter in BOOK.chapters():
         for notebook in chapter.notebooks_folder.glob("*.md"):
             code = notebook.read_text(encoding="utf-8")
-            assert "evidence.load_evidence()" not in code.replace(
-                "evidence.chapter_rows(evidence.load_evidence()", ""
+            assert "evidence.load_evidence(book)" not in code.replace(
+                "evidence.chapter_rows(evidence.load_evidence(book)", ""
             ), f"{notebook.relative_to(ROOT)} reads every chapter's rows"
-            assert "evidence.load_scores()" not in code, (
+            assert "evidence.load_scores(book)" not in code, (
                 f"{notebook.relative_to(ROOT)} reads every chapter's scores"
             )
 
@@ -159,7 +162,7 @@ def shared_files() -> list:
     return files
 
 
-@pytest.mark.parametrize("chapter", chapters.all_chapters(), ids=lambda c: c.dirname)
+@pytest.mark.parametrize("chapter", BOOK.chapters(), ids=lambda c: c.dirname)
 def test_no_shared_code_or_config_names_a_chapter(chapter):
     n = chapter.number
     names = re.compile(
@@ -190,5 +193,5 @@ def test_the_book_has_one_title_setting_and_it_is_not_a_chapters():
     import yaml
 
     title = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
-    assert title and all(c.title not in title and c.country not in title for c in chapters.all_chapters())
+    assert title and all(c.title not in title and c.country not in title for c in BOOK.chapters())
     assert (ROOT / "index.md").read_text(encoding="utf-8").startswith(f"# {title}\n")

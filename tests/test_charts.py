@@ -11,13 +11,17 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from startup_capitalism import chapters, evidence
+from conftest import ROOT
+from startup_capitalism import evidence
+from startup_capitalism.book import Book
 from startup_capitalism.figures import charts, rendering
 
+BOOK = Book(ROOT)
+
 # the checks below are on Japan's own rows (its job tenure, its dollar sums, its scores)
-JAPAN = chapters.chapter(2)
-ROWS = evidence.chapter_rows(evidence.load_evidence(), JAPAN)
-SCORES = evidence.load_scores(JAPAN)
+JAPAN = BOOK.chapter(2)
+ROWS = evidence.chapter_rows(evidence.load_evidence(BOOK), JAPAN)
+SCORES = evidence.load_scores(BOOK, JAPAN)
 LABELS = dict(title="A title", subtitle="A subtitle", description="A description for screen readers.")
 
 
@@ -238,7 +242,7 @@ def test_qualified_amounts_say_how_exact_they_are(value, unit, qualifier, expect
 def test_an_open_period_is_labelled_as_running_on():
     from startup_capitalism.figures import fmt
 
-    rows = evidence.load_evidence(every_row=True).set_index("id")
+    rows = evidence.load_evidence(BOOK, every_row=True).set_index("id")
     assert fmt.date_label(rows.loc["jp-emp-01"].to_dict()) == "1990s onward"
     assert fmt.date_label(rows.loc["jp-ant-31"].to_dict()) == "1980s"
     assert fmt.date_label(rows.loc["jp-cc-04"].to_dict()) == "21st century onward"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from startup_capitalism import chapters
+from conftest import ROOT
+from startup_capitalism.book import Book
 from startup_capitalism.text import citations, paragraphs
 from startup_capitalism.text.citations import Interview, Work, parse_text
+
+BOOK = Book(ROOT)
 
 
 def works_of(text: str) -> list[tuple[str, str]]:
@@ -157,7 +160,7 @@ def test_an_evidence_citation_must_be_among_its_paragraphs_citations():
 
 
 def chapter_citations():
-    chapter = chapters.chapter(2)
+    chapter = BOOK.chapter(2)
     found, unparsed = [], []
     for paragraph in paragraphs.chapter_paragraphs(chapter):
         parsed = parse_text(paragraph.text)
@@ -226,7 +229,7 @@ def test_identical_paragraphs_get_distinct_anchors():
 
 
 def test_anchor_for_quote_lands_on_the_quoting_paragraph():
-    chapter = chapters.chapter(2)
+    chapter = BOOK.chapter(2)
     quote = "pretty much every corporate has a startup program"
     target = paragraphs.anchor_for_quote(quote, chapter, "finance")
     docname, anchor = target.split(".html#")

@@ -30,10 +30,13 @@ from test_new_chapter import in_copy, scratch_copy
 
 from conftest import ROOT, prose_text
 from startup_capitalism import chapters, evidence, registry
+from startup_capitalism.book import Book
 from startup_capitalism.evidence import rules as evidence_rules
 from startup_capitalism.evidence import uncoded
 from startup_capitalism.evidence.rules import Context
 from startup_capitalism.text import manuscript, manuscript_changes
+
+BOOK = Book(ROOT)
 
 FIXTURE = ROOT / "tests" / "fixtures" / "chapter-07-fictonia.txt"
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
@@ -162,13 +165,15 @@ def test_an_unclosed_quote_names_the_row_the_column_and_where_the_field_starts()
 
 
 def test_a_rows_country_must_be_its_chapters():
-    japan = chapters.chapter(2)
+    japan = BOOK.chapter(2)
     record = {"chapter": str(japan.number), "country": "Ruritania"}
-    found = list(evidence_rules.country_is_the_chapters(record, evidence_rules.Context("draft.csv")))
+    found = list(
+        evidence_rules.country_is_the_chapters(record, evidence_rules.Context("draft.csv", BOOK.chapters_dir))
+    )
     assert found and found[0][0] == "country" and f"chapter 2 is {japan.country!r}" in found[0][1]
     assert not list(
         evidence_rules.country_is_the_chapters(
-            {**record, "country": japan.country}, evidence_rules.Context("x")
+            {**record, "country": japan.country}, evidence_rules.Context("x", BOOK.chapters_dir)
         )
     )
 
@@ -262,7 +267,7 @@ def new_rows(copy: Path, japan_section: str, number: int) -> tuple[list[dict], l
         {
             "id": japan_id,
             "chapter": "2",
-            "country": chapters.chapter(2).country,
+            "country": BOOK.chapter(2).country,
             "section": japan_section,
             "dimension": "finance",
             "actor": "Trial Agency",

@@ -23,6 +23,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from conftest import ROOT
 from startup_capitalism.chapters import all_chapters
 from startup_capitalism.scratch import copy_of_the_files
 from startup_capitalism.text import manuscript_changes
@@ -33,7 +34,7 @@ TITLE_SUFFIX = " (corrected)"
 
 
 def run(copy: Path, *command: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(copy / "src")}
+    env = dict(os.environ)
     env.pop("STARTUP_BUILD_DIR", None)  # the copy keeps its own _build
     return subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True)
 
@@ -111,7 +112,7 @@ def snapshot(copy: Path) -> dict:
 @pytest.fixture(scope="module")
 def released(tmp_path_factory) -> dict:
     copy = tmp_path_factory.mktemp("editions") / "book"
-    copy_of_the_files(copy)
+    copy_of_the_files(copy, ROOT)
     for name in ("requirements.txt", "requirements.lock", "pyproject.toml"):
         os.utime(copy / name, (0, 0))  # make never takes the shared .venv for out of date
     git(copy, "init", "--quiet", "-b", "main")

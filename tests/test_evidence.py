@@ -15,9 +15,12 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from startup_capitalism import evidence, paths
+from startup_capitalism.book import Book
 from startup_capitalism.evidence import ACTORS_RESOURCE, EVIDENCE_RESOURCE, validate_file
 
-HEADER = [field["name"] for field in evidence.schema_fields(EVIDENCE_RESOURCE)]
+BOOK = Book(ROOT)
+
+HEADER = [field["name"] for field in evidence.schema_fields(EVIDENCE_RESOURCE, BOOK)]
 REAL_LINES = paths.EVIDENCE_CSV.read_text(encoding="utf-8").splitlines()
 
 
@@ -52,7 +55,7 @@ def with_repeat(**changes) -> list[dict]:
 
 
 def problems_of(path) -> list[str]:
-    _, problems = validate_file(path, EVIDENCE_RESOURCE)
+    _, problems = validate_file(path, EVIDENCE_RESOURCE, BOOK)
     return [str(problem) for problem in problems]
 
 
@@ -293,7 +296,7 @@ def test_the_corpus_has_at_least_fifteen_distinct_cases():
 
 def test_the_real_data_passes():
     for path, resource in ((paths.EVIDENCE_CSV, "evidence"), (paths.SCORES_CSV, "scores")):
-        _, problems = validate_file(path, resource)
+        _, problems = validate_file(path, resource, BOOK)
         assert problems == [], "\n".join(map(str, problems))
 
 
@@ -318,6 +321,7 @@ def test_make_validate_passes_on_the_real_data():
 def test_a_prose_edit_that_breaks_a_quote_is_caught(tmp_path):
     chapters = tmp_path / "chapters"
     shutil.copytree(paths.CHAPTERS_DIR, chapters)
+    shutil.copy2(BOOK.config_file, tmp_path)  # the pages' book: read with its MyST extensions
     page = chapters / "02-japan" / "employment.md"
     page.write_text(page.read_text(encoding="utf-8").replace("12.5 years", "12.6 years"), encoding="utf-8")
     tenure = [
@@ -328,7 +332,7 @@ def test_a_prose_edit_that_breaks_a_quote_is_caught(tmp_path):
     assert tenure
     path = tmp_path / "evidence.csv"
     write_rows(path, tenure)
-    _, problems = validate_file(path, EVIDENCE_RESOURCE, chapters_dir=chapters)
+    _, problems = validate_file(path, EVIDENCE_RESOURCE, BOOK, chapters_dir=chapters)
     messages = [str(p) for p in problems if p.column == "quote"]
     assert len(messages) == len(tenure)
     for row, message in zip(tenure, messages, strict=True):
@@ -370,7 +374,7 @@ def test_an_actor_with_two_types_is_rejected(tmp_path):
         path,
         [["renault", "Renault", "big business", "Renault"], ["renault", "Renault", "foreign", "Renault SA"]],
     )
-    _, problems = validate_file(path, ACTORS_RESOURCE)
+    _, problems = validate_file(path, ACTORS_RESOURCE, BOOK)
     assert (
         f"{path}:3: type: row renault: actor 'renault' has two types: 'big business' on line 2 "
         "and 'foreign' here; an actor has one type" in [str(p) for p in problems]
@@ -386,7 +390,7 @@ def test_a_form_naming_two_actors_is_rejected(tmp_path):
             ["the-diet", "The Diet", "central government", "the Diet | Diet"],
         ],
     )
-    _, problems = validate_file(path, ACTORS_RESOURCE)
+    _, problems = validate_file(path, ACTORS_RESOURCE, BOOK)
     assert any(
         str(p).startswith(f"{path}:3: forms: ") and "'Diet' is already a form of 'diet' (line 2)" in str(p)
         for p in problems
@@ -405,7 +409,7 @@ def test_make_validate_names_an_unknown_actor(tmp_path):
 
 # --- issue 12: the real data says what it means ---------------------------------------------
 
-EVERY_ROW = evidence.load_evidence(every_row=True)
+EVERY_ROW = evidence.load_evidence(BOOK, every_row=True)
 # each repeat and the row the loader keeps (issue 23: the kept row has the more precise date)
 REPEATED_FACTS = {
     "jp-op-02": "jp-fs-28",
@@ -433,7 +437,7 @@ def test_every_kishida_row_refers_to_one_actor():
 
 
 def test_each_actor_has_one_type_and_each_text_form_one_actor():
-    actors = evidence.load_actors()
+    actors = evidence.load_actors(BOOK)
     assert actors["id"].is_unique
     forms = [form for cell in actors["forms"] for form in cell.split(" | ")]
     assert len(forms) == len(set(forms))
@@ -447,7 +451,7 @@ def test_each_actor_has_one_type_and_each_text_form_one_actor():
 
 
 def test_the_repeated_facts_count_once():
-    facts = evidence.load_evidence()
+    facts = evidence.load_evidence(BOOK)
     for repeat, first in REPEATED_FACTS.items():
         assert row(repeat)["same_fact_as"] == first
         assert repeat not in set(facts["id"]) and first in set(facts["id"])
@@ -489,7 +493,7 @@ def test_citations_borrowed_from_a_neighbouring_clause_are_gone():
 
 
 def test_loaded_frames_are_typed():
-    rows = evidence.load_evidence()
+    rows = evidence.load_evidence(BOOK)
     assert str(rows["year"].dtype) == "Int64"
     assert str(rows["value"].dtype) == "Float64"
     assert isinstance(rows["dimension"].dtype, pd.CategoricalDtype)
@@ -498,7 +502,7 @@ def test_loaded_frames_are_typed():
 
 def test_an_unknown_section_is_an_error():
     with pytest.raises(KeyError, match="unknown section 'economy'"):
-        evidence.section_rows(evidence.load_evidence(), 2, "economy")
+        evidence.section_rows(evidence.load_evidence(BOOK), BOOK.chapter(2), "economy")
 
 
 # --- property-based: random input never produces a traceback --------------------------------
@@ -509,7 +513,7 @@ def test_an_unknown_section_is_an_error():
 def test_random_bytes_never_raise(tmp_path, data):
     path = tmp_path / "random.csv"
     path.write_bytes(data)
-    _, problems = validate_file(path, EVIDENCE_RESOURCE)
+    _, problems = validate_file(path, EVIDENCE_RESOURCE, BOOK)
     assert problems  # random bytes are never a valid evidence file
 
 
@@ -524,14 +528,14 @@ def test_random_rows_never_raise(tmp_path, rows):
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(HEADER)
         writer.writerows(rows)
-    validate_file(path, EVIDENCE_RESOURCE)
+    validate_file(path, EVIDENCE_RESOURCE, BOOK)
 
 
 # --- coverage of the chapter's facts -----------------------------------------------------------
 
 
 def test_the_evidence_covers_the_chapters_quantitative_facts():
-    rows = evidence.load_evidence()
+    rows = evidence.load_evidence(BOOK)
     assert len(rows) >= 150
 
     def stated(value, unit, **where):
@@ -571,13 +575,13 @@ def test_the_evidence_covers_the_chapters_quantitative_facts():
     ],
 )
 def test_founding_years_of_programs_and_laws(title_part, year):
-    rows = evidence.load_evidence()
+    rows = evidence.load_evidence(BOOK)
     match = rows[rows["title"].str.contains(title_part, case=False, regex=False)]
     assert (match["year"] == year).any(), f"no row for {title_part!r} dated {year}"
 
 
 def test_all_five_figure_2_1_score_pairs():
-    scores = evidence.load_scores()
+    scores = evidence.load_scores(BOOK)
     pairs = scores.pivot(index="dimension", columns="period", values="score")
     assert pairs.to_dict("index") == {
         "employment": {"antecedents": 1, "startup capitalism": 2},
@@ -703,7 +707,7 @@ def test_an_actor_form_not_in_the_text_or_naming_two_actors_is_rejected(tmp_path
             ["renault", "Renault", "big business", "Renault | Renault and Nissan"],
         ],
     )
-    _, problems = validate_file(path, ACTORS_RESOURCE)
+    _, problems = validate_file(path, ACTORS_RESOURCE, BOOK)
     shown = [str(p).replace(f"{path}:", "actors.csv:") for p in problems]
     assert shown == [
         "actors.csv:2: forms: row meti: 'Yoshiaki Ishii (METI)' does not occur in the chapter text (case and "
@@ -717,8 +721,8 @@ def test_the_issue_23_findings_are_fixed():
     assert row("jp-op-07")["open_ended"] is True and row("jp-op-07")["year"] == 2021
     assert pd.isna(row("jp-fs-20")["citation"]) and row("jp-fs-21")["citation"] == "Seki 2008"
     assert (row("jp-fs-34")["actor_id"], row("jp-fs-34")["partner_ids"]) == ("meti", "tokyo-stock-exchange")
-    actors = evidence.load_actors()
-    text = "\n".join(evidence.chapter_paragraphs())
+    actors = evidence.load_actors(BOOK)
+    text = "\n".join(evidence.chapter_paragraphs(BOOK.chapters_dir))
     for forms in actors["forms"]:
         for form in forms.split(" | "):
             assert form in text, form
@@ -735,8 +739,8 @@ def test_the_issue_23_findings_are_fixed():
 
 
 def test_charts_that_count_by_actor_count_every_partner():
-    rows = evidence.load_evidence()
-    each = evidence.each_actor(rows)
+    rows = evidence.load_evidence(BOOK)
+    each = evidence.each_actor(rows, BOOK)
     alliance = each[each["id"] == "jp-fin-32"]
     assert list(alliance["actor_name"]) == ["Renault", "Nissan", "Mitsubishi"]
     partnered = rows["partner_ids"].notna()
@@ -750,7 +754,7 @@ def test_charts_that_count_by_actor_count_every_partner():
 def test_every_quantity_of_the_chapter_is_recorded_or_listed():
     from startup_capitalism.evidence.uncoded import check_files
 
-    assert check_files() == []
+    assert check_files(BOOK) == []
 
 
 def _quantity_messages(tmp_path, chapters=paths.CHAPTERS_DIR, evidence_rows=None, uncoded_text=None):
@@ -763,12 +767,13 @@ def _quantity_messages(tmp_path, chapters=paths.CHAPTERS_DIR, evidence_rows=None
     if uncoded_text is not None:
         uncoded_path = tmp_path / "uncoded.csv"
         uncoded_path.write_text(uncoded_text, encoding="utf-8")
-    return [str(p) for p in check_files(evidence_path, paths.SCORES_CSV, uncoded_path, chapters)]
+    return [str(p) for p in check_files(BOOK, evidence_path, BOOK.scores_csv, uncoded_path, chapters)]
 
 
 def test_a_new_number_in_the_prose_is_reported_with_its_page_line(tmp_path):
     chapters = tmp_path / "chapters"
     shutil.copytree(paths.CHAPTERS_DIR, chapters)
+    shutil.copy2(BOOK.config_file, tmp_path)  # the pages' book: read with its MyST extensions
     page = chapters / "02-japan" / "finance.md"
     lines = page.read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("By the mid-1990s"))
@@ -776,7 +781,7 @@ def test_a_new_number_in_the_prose_is_reported_with_its_page_line(tmp_path):
     page.write_text("\n".join(lines) + "\n", encoding="utf-8")
     messages = _quantity_messages(tmp_path, chapters)
     assert len(messages) == 1
-    assert messages[0].startswith(f"{page}:{at + 1}: quantity: '42' ")
+    assert messages[0].startswith(f"{page.relative_to(tmp_path)}:{at + 1}: quantity: '42' ")
 
 
 def test_a_value_no_row_records_any_more_is_reported(tmp_path):

@@ -8,14 +8,18 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
+from conftest import ROOT
+from startup_capitalism.book import Book
 from startup_capitalism.evidence import explorer, load_evidence
 from startup_capitalism.figures import fmt
+
+BOOK = Book(ROOT)
 
 PAGE = explorer.PAGE
 
 
 def every_row():
-    return load_evidence(every_row=True)
+    return load_evidence(BOOK, every_row=True)
 
 
 def cards(built_book) -> dict:

@@ -20,8 +20,11 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, prose_text
 from startup_capitalism import chapters, paths, registry
+from startup_capitalism.book import Book
 from startup_capitalism.scratch import copy_of_the_files
 from startup_capitalism.text.manuscript import read_manuscript
+
+BOOK = Book(ROOT)
 
 FIXTURES = ROOT / "tests" / "fixtures"
 FIXTURE = FIXTURES / "chapter-09-testland.txt"
@@ -34,7 +37,7 @@ SENTENCE_END = re.compile(r"(?<=[.?!”])\s+(?=[A-Z“(])")
 
 def scratch_copy(destination: Path) -> Path:
     """The repository's files (tracked, or new and not ignored) copied to `destination`."""
-    copy_of_the_files(destination)
+    copy_of_the_files(destination, ROOT)
     # make chapter runs with this interpreter's .venv (VENV=...): the copy's dependency lists are
     # dated to the epoch so that make never takes that .venv for out of date and rebuilds it
     for name in ("requirements.txt", "requirements.lock", "pyproject.toml"):
@@ -43,8 +46,8 @@ def scratch_copy(destination: Path) -> Path:
 
 
 def in_copy(copy: Path) -> dict:
-    """The environment that points the package, and so every path it resolves, at the copy."""
-    return {**os.environ, "PYTHONPATH": str(copy / "src")}
+    """The environment of a command run in the copy (its book is the working folder's)."""
+    return dict(os.environ)
 
 
 def run_make_chapter(copy: Path, manuscript: Path) -> subprocess.CompletedProcess:
@@ -159,7 +162,7 @@ def test_the_pages_add_markup_only(imported):
             assert slot in text
     notebook = (copy / "notebooks/09-testland/continuity-and-change.md").read_text(encoding="utf-8")
     assert 'glue("fig-9-1-scores", figure' in notebook
-    assert "chapter = chapters.chapter(9)" in notebook
+    assert "chapter = book.chapter(9)" in notebook
     assert 'evidence.section_rows(rows, chapter, "continuity-and-change")' in notebook
     assert (copy / "chapters/09-testland/changes.md").read_text(encoding="utf-8") == (
         "(ch09-changes)=\n# Changes since the received manuscript\n\n```{manuscript-changes}\n```\n"
@@ -393,7 +396,7 @@ def japan_pages(site: Path) -> dict[str, tuple[str, list[str]]]:
     """Japan's chapter pages as a reader sees them: the text (captions and numbers included) and
     the charts' specifications (their element ids aside)."""
     pages = {}
-    for docname in registry.chapter_pages(ROOT, chapters.chapter(2)):
+    for docname in registry.chapter_pages(ROOT, BOOK.chapter(2)):
         main = article(site, docname)
         charts = [
             re.sub(r"chart-[0-9a-f]+", "chart-id", script.extract().get_text())
@@ -414,7 +417,7 @@ def test_no_row_of_the_new_chapter_is_in_a_japan_chart(built_with_fixture):
     site = site_of(built_with_fixture)
     # the row ids and the facts' titles (all "Testland fixture: ..."); the navigation names Testland
     rows = [line.split(",", 1)[0] for line in FIXTURE_ROWS.read_text(encoding="utf-8").splitlines()]
-    for docname in registry.chapter_pages(ROOT, chapters.chapter(2)):
+    for docname in registry.chapter_pages(ROOT, BOOK.chapter(2)):
         html = (site / f"{docname}.html").read_text(encoding="utf-8")
         leaked = [row for row in rows if row in html] + (
             ["Testland fixture"] if "Testland fixture" in html else []

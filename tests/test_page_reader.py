@@ -166,7 +166,7 @@ def test_a_chapter_imported_just_now_lists_no_changes(tmp_path):
     from startup_capitalism.commands import chapter as new_chapter
     from startup_capitalism.scratch import copy_of_the_files
 
-    copy = copy_of_the_files(tmp_path / "book")
+    copy = copy_of_the_files(tmp_path / "book", ROOT)
     fixture = (ROOT / "tests" / "fixtures" / "chapter-09-testland.txt").read_text(encoding="utf-8")
     # the manuscript form's trickiest footnote: a number right after a question mark
     manuscript = tmp_path / "chapter-09-testland.txt"

@@ -13,7 +13,10 @@ import pytest
 from test_prose import HEADINGS, chapter_docnames_of, normalise
 
 from conftest import ROOT, chapter_docnames
+from startup_capitalism.book import Book
 from startup_capitalism.text import manuscript_changes
+
+BOOK = Book(ROOT)
 
 FIGURE_CAPTION = "Analyzing Japan’s institutional evolution: antecedents to startup capitalism"
 
@@ -89,9 +92,7 @@ def test_the_site_links_the_pdf(built_book):
 
 
 def chapter_pdfs(built_book) -> dict:
-    from startup_capitalism.chapters import all_chapters
-
-    return {chapter: built_book.pdf.parent / chapter.pdf_name for chapter in all_chapters()}
+    return {chapter: built_book.pdf.parent / chapter.pdf_name for chapter in BOOK.chapters()}
 
 
 def test_each_pdf_declares_its_language(built_book):

@@ -13,10 +13,12 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import ROOT, prose_text
-from startup_capitalism.chapters import all_chapters
+from startup_capitalism.book import Book
 from startup_capitalism.text import manuscript_changes
 
-CHAPTERS = all_chapters()
+BOOK = Book(ROOT)
+
+CHAPTERS = BOOK.chapters()
 
 
 def normalise(text: str) -> str:

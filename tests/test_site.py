@@ -6,8 +6,10 @@ import re
 
 from bs4 import BeautifulSoup
 
-from conftest import chapter_docnames
-from startup_capitalism.chapters import all_chapters
+from conftest import ROOT, chapter_docnames
+from startup_capitalism.book import Book
+
+BOOK = Book(ROOT)
 
 EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//""")
 
@@ -65,7 +67,7 @@ def test_the_vega_bundle_is_served_by_the_site(built_book):
             for script in built_book.page(docname).find_all("script")
         )
 
-    first = all_chapters()[0]
+    first = BOOK.chapters()[0]
     assert loads_bundle(f"chapters/{first.dirname}/finance") and loads_bundle(
         f"notebooks/{first.dirname}/finance"
     )

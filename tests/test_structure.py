@@ -11,8 +11,11 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, chapter_docnames, toc_docnames
-from startup_capitalism.chapters import BACK_MATTER_PAGES, all_chapters
+from startup_capitalism.book import Book
+from startup_capitalism.chapters import BACK_MATTER_PAGES
 from startup_capitalism.text.manuscript_changes import page_paragraphs
+
+BOOK = Book(ROOT)
 
 
 def test_every_page_in_the_toc_is_built(built_book):
@@ -59,7 +62,7 @@ def test_no_page_or_notebook_is_left_out_of_the_toc():
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("chapter", all_chapters(), ids=lambda c: c.dirname)
+@pytest.mark.parametrize("chapter", BOOK.chapters(), ids=lambda c: c.dirname)
 def test_one_notebook_per_chapter_page_with_prose(chapter):
     """A page with text of its own (not only a heading) has an evidence notebook of the same name
     (the opening page's is `opening.md`) that builds its charts and tables."""
@@ -100,7 +103,7 @@ def caption_numbers(built_book, docnames: list[str], selector: str = "span.capti
 
 
 def test_each_chapter_numbers_its_figures_exhibits_and_tables_by_its_own_number(built_book):
-    for chapter in all_chapters():
+    for chapter in BOOK.chapters():
         pages = [name for name in chapter_docnames() if name.startswith(f"chapters/{chapter.dirname}/")]
         figures = caption_numbers(built_book, pages, "figure span.caption-number")
         authors = [n for n in figures if n.startswith("Figure ")]

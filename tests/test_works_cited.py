@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
-from startup_capitalism import chapters
+from conftest import ROOT
+from startup_capitalism.book import Book
 from startup_capitalism.text import paragraphs, works_cited
 from startup_capitalism.text.citations import parse_text
 
-CHAPTER = chapters.chapter(2)
+BOOK = Book(ROOT)
+
+CHAPTER = BOOK.chapter(2)
 # what the chapter's pages cite, as they are now: every expectation below is derived from it
 INDEX = works_cited.works_index([CHAPTER])
 WORKS_CITED = f"chapters/{CHAPTER.dirname}/works-cited"
@@ -16,7 +19,7 @@ FOOTNOTE_MARK = re.compile(r"\[\d+\]")
 
 
 def prose_docnames():
-    return [paragraphs.docname_of(CHAPTER.page_for_section(s)) for s in CHAPTER.sections()]
+    return [paragraphs.docname_of(CHAPTER.page_for_section(s), CHAPTER.root) for s in CHAPTER.sections()]
 
 
 def test_every_authors_paragraph_has_its_anchor(built_book):

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import jupytext
 
-from startup_capitalism.paths import ROOT
+# the tree this tool is in (a scratch copy lints itself, whichever tree the package is installed from)
+ROOT = Path(__file__).resolve().parents[1]
 
 CODE = ["src", "tools", "tests", "benchmarks", "conftest.py"]
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.md"))

@@ -38,7 +38,7 @@ def free_port() -> int:
 def start_preview(root: Path, port: int) -> tuple[subprocess.Popen, list[str]]:
     """`python -m startup_capitalism preview` of the book at `root`, once it serves; its output lines
     so far (what a person would read in the terminal: this helper is that person)."""
-    environment = {**os.environ, "PYTHONPATH": str(root / "src")}
+    environment = dict(os.environ)
     environment.pop("STARTUP_BUILD_DIR", None)
     process = subprocess.Popen(
         [

@@ -9,8 +9,9 @@
     python -m startup_capitalism edition X.Y               release edition X.Y (record, archive, tag)
     python -m startup_capitalism publish OUT [--current S] every edition's site, the latest at the root
 
-Each takes `--root` (the book's folder; this repository's by default) and hands the book to one
-function of `startup_capitalism.commands`, whose return value is the exit code.
+Each takes `--root` (the book's folder; by default the book the working folder is in, as `make`
+runs it) and hands the book to one function of `startup_capitalism.commands`, whose return value is
+the exit code.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from pathlib import Path
 
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", type=Path, help="the book's folder (default: this repository)")
+    common.add_argument(
+        "--root", type=Path, help="the book's folder (default: the book the working folder is in)"
+    )
     main = argparse.ArgumentParser(
         prog="python -m startup_capitalism", description="Build, preview and check the book."
     )
@@ -70,7 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     from .book import Book
 
-    book = Book(arguments.root) if arguments.root else Book.from_here()
+    try:
+        book = Book(arguments.root) if arguments.root else Book.containing(Path.cwd())
+    except ValueError as error:  # NotInABookError: said in one line, not a trace
+        print(
+            f"python -m startup_capitalism: {error}; run it in the book's folder or give --root",
+            file=sys.stderr,
+        )
+        return 2
     if arguments.command == "build":
         from .commands.build import build
 

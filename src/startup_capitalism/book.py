@@ -1,8 +1,9 @@
 """The book as one object with a root: its configuration, chapters, pages, notebooks, data and outputs.
 
-    book = Book.from_here()          # this repository (paths.ROOT, the one definition of the root)
-    book = Book(app.srcdir)          # inside Sphinx: the book being built
-    book = Book(tmp_path / "copy")   # a scratch copy in a test or the benchmark
+    book = Book.from_here()             # this repository (paths.ROOT, the one definition of the root)
+    book = Book(app.srcdir)             # inside Sphinx: the book being built
+    book = Book(tmp_path / "copy")      # a scratch copy in a test or the benchmark
+    book = Book.containing(Path.cwd())  # a notebook's kernel: the book the notebook is in
 
 Nothing here is cached on its own: the chapters are read again whenever an opening page changes
 (`chapters.all_chapters`), a page whenever it changes (`prose.read_page`), so a long-running
@@ -21,6 +22,17 @@ from . import paths
 from .text import prose
 
 
+class NotInABookError(ValueError):
+    """A path with no book above it; the message names the path."""
+
+
+def is_book_root(folder: Path) -> bool:
+    """A book's root holds its configuration (`_config.yml`, or a Sphinx `conf.py` as the test
+    fixtures have) and its table of contents or its `chapters/`."""
+    configured = (folder / "_config.yml").is_file() or (folder / "conf.py").is_file()
+    return configured and ((folder / "_toc.yml").is_file() or (folder / "chapters").is_dir())
+
+
 @dataclass(frozen=True)
 class Book:
     root: Path
@@ -32,6 +44,20 @@ class Book:
     def from_here(cls) -> Book:
         """The book this package belongs to (the repository it is installed from)."""
         return cls(paths.ROOT)
+
+    @classmethod
+    def containing(cls, path: Path) -> Book:
+        """The book a file or folder is in: the nearest folder at or above it that is a book's
+        root (a chapter page, a notebook's working folder). Never a book further up by accident: a
+        page copied to a folder with no book configuration is an error, not this repository's."""
+        path = Path(path).resolve()
+        for folder in (path, *path.parents) if path.is_dir() else path.parents:
+            if is_book_root(folder):
+                return cls(folder)
+        raise NotInABookError(
+            f"{path}: not inside a book (no folder above it holds _config.yml or conf.py with _toc.yml "
+            "or chapters/)"
+        )
 
     # --- configuration -------------------------------------------------------------------------
 
@@ -85,8 +111,12 @@ class Book:
         return self._under(paths.SCORES_CSV)
 
     @property
+    def uncoded_csv(self) -> Path:
+        return self._under(paths.UNCODED_CSV)
+
+    @property
     def build_dir(self) -> Path:
-        return self._under(paths.BUILD_DIR)
+        return paths.build_folder(self.root)
 
     @property
     def site_dir(self) -> Path:

@@ -44,9 +44,9 @@ class Chapter:
     title: str
     country: str
     slug: str
-    manuscript: str  # the received manuscript, relative to the repository root
-    # the book it belongs to (the folder holding chapters/); by default this repository
-    root: Path = field(default=paths.ROOT, compare=False)
+    manuscript: str  # the received manuscript, relative to the book's root
+    # the book it belongs to (the folder holding chapters/)
+    root: Path = field(compare=False)
 
     @property
     def dirname(self) -> str:
@@ -97,7 +97,10 @@ def read_front_matter(page: Path) -> dict:
 
 
 def chapter_from_page(page: Path) -> Chapter:
-    """The chapter an opening page declares; a located error when the declaration is incomplete."""
+    """The chapter an opening page declares, in the book holding the page; a located error when
+    the declaration is incomplete."""
+    from .book import Book  # the book model reads its chapters here: imported when first needed
+
     declared = read_front_matter(page).get("chapter")
     if not isinstance(declared, dict):
         raise ChapterError(
@@ -113,9 +116,9 @@ def chapter_from_page(page: Path) -> Chapter:
         country=str(declared["country"]),
         slug=str(declared["slug"]),
         manuscript=str(declared["manuscript"]),
-        root=page.resolve().parents[2],
+        root=Book.containing(page).root,
     )
-    if page.parent.name != chapter.dirname:
+    if page.resolve().parent != chapter.folder:
         raise ChapterError(
             f"{page}:1: declares chapter {chapter.number} '{chapter.slug}', "
             f"so its folder must be chapters/{chapter.dirname}"
@@ -133,7 +136,7 @@ def _chapters_in(chapters_dir: Path, stamp: tuple) -> tuple[Chapter, ...]:
     return tuple(sorted(chapters, key=lambda chapter: chapter.number))
 
 
-def all_chapters(chapters_dir: Path = paths.CHAPTERS_DIR) -> list[Chapter]:
+def all_chapters(chapters_dir: Path) -> list[Chapter]:
     """Every chapter of the book, in order of number (read again when an opening page changes,
     appears or goes, so a long-running preview sees the edit)."""
     chapters_dir = chapters_dir.resolve()
@@ -142,7 +145,7 @@ def all_chapters(chapters_dir: Path = paths.CHAPTERS_DIR) -> list[Chapter]:
     return list(_chapters_in(chapters_dir, stamp))
 
 
-def chapter(number: int, chapters_dir: Path = paths.CHAPTERS_DIR) -> Chapter:
+def chapter(number: int, chapters_dir: Path) -> Chapter:
     for candidate in all_chapters(chapters_dir):
         if candidate.number == number:
             return candidate
@@ -150,7 +153,7 @@ def chapter(number: int, chapters_dir: Path = paths.CHAPTERS_DIR) -> Chapter:
     raise KeyError(f"no chapter {number} in {chapters_dir} (chapters: {known})")
 
 
-def chapter_of_docname(docname: str, chapters_dir: Path = paths.CHAPTERS_DIR) -> Chapter | None:
+def chapter_of_docname(docname: str, chapters_dir: Path) -> Chapter | None:
     """The chapter a Sphinx document belongs to (`chapters/NN-slug/finance`,
     `notebooks/NN-slug/finance`), or None for the book's own pages."""
     parts = docname.split("/")

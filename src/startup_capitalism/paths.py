@@ -14,15 +14,12 @@ CHAPTERS_DIR = ROOT / "chapters"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 
 
-def build_folder(root: Path = ROOT) -> Path:
+def build_folder(root: Path) -> Path:
     """Where the build puts its work folders, caches and published site: `_build`, or the folder
-    STARTUP_BUILD_DIR names when it is inside this tree. The test suite sets it for its session,
+    STARTUP_BUILD_DIR names when it is inside the book at `root`. The test suite sets it for its session,
     so that `make test` never changes what `make book` built; a scratch copy of the book that a
     test builds is another tree, and keeps its own `_build`."""
     chosen = os.environ.get("STARTUP_BUILD_DIR")
     if chosen and Path(chosen).resolve().is_relative_to(root.resolve()):
         return Path(chosen).resolve()
     return root / "_build"
-
-
-BUILD_DIR = build_folder()

@@ -203,7 +203,7 @@ def _page_problems(root: Path, where: str, listed: list[str], chapter: Chapter) 
     return problems
 
 
-def registration_problems(root: Path = paths.ROOT) -> list[str]:
+def registration_problems(root: Path) -> list[str]:
     """What in the TOCs and the data package does not match the declared chapters (empty if all do)."""
     chapters = all_chapters(root / paths.CHAPTERS_DIR.name)
     problems = []
@@ -275,6 +275,10 @@ def _datapackage_problems(root: Path, chapters: list[Chapter]) -> list[str]:
 if __name__ == "__main__":
     import sys
 
-    found = registration_problems()
+    from .book import Book
+
+    found = registration_problems(
+        Book.containing(Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd()).root
+    )
     print("\n".join(found) or "the TOCs and the data package match the declared chapters")
     sys.exit(1 if found else 0)

@@ -7,12 +7,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import paths
 
-
-def copy_of_the_files(destination: Path, source: Path = paths.ROOT) -> Path:
-    """The repository's files (tracked, or new and not ignored) copied to `destination`, with their
-    modification times."""
+def copy_of_the_files(destination: Path, source: Path) -> Path:
+    """The files of the repository at `source` (tracked, or new and not ignored) copied to
+    `destination`, with their modification times."""
     listed = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
         cwd=source,

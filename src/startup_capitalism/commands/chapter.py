@@ -105,15 +105,19 @@ SETUP_CELL = """\
 ```{{code-cell}} ipython3
 :tags: [hide-input]
 
+from pathlib import Path
+
 from myst_nb import glue
 
-from startup_capitalism import chapters, evidence
+from startup_capitalism import evidence
+from startup_capitalism.book import Book
 from startup_capitalism.figures import charts
 from startup_capitalism.figures.tables import evidence_table, glue_table
 
 charts.use_book_charts()
-chapter = chapters.chapter({number})
-rows = evidence.chapter_rows(evidence.load_evidence(), chapter)  # this chapter's rows only
+book = Book.containing(Path.cwd())  # the book this notebook is in (its kernel runs in its folder)
+chapter = book.chapter({number})
+rows = evidence.chapter_rows(evidence.load_evidence(book), chapter)  # this chapter's rows only
 ```"""
 ROWS_CELL = """\
 ```{{code-cell}} ipython3
@@ -123,7 +127,7 @@ glue_table("{section}-rows", evidence_table(section_evidence))
 ```"""
 FIGURE_CELL = """\
 ```{{code-cell}} ipython3
-chapter_scores = evidence.load_scores(chapter)
+chapter_scores = evidence.load_scores(book, chapter)
 if len(chapter_scores):
     figure = charts.figure_n_1(chapter_scores)
 else:  # until the chapter's scores are in data/scores.csv
@@ -139,13 +143,14 @@ def figure_key(figure: Figure) -> str:
     return f"fig-{figure.number.replace('.', '-')}-scores"
 
 
-def declaration(manuscript: Manuscript) -> Chapter:
+def declaration(manuscript: Manuscript, root: Path) -> Chapter:
     return Chapter(
         number=manuscript.number,
         title=manuscript.title,
         country=manuscript.title,
         slug=manuscript.slug,
         manuscript=str(MANUSCRIPTS / f"chapter-{manuscript.number:02d}-{manuscript.slug}.txt"),
+        root=root,
     )
 
 
@@ -315,7 +320,7 @@ def uncoded_lines(chapter: Chapter, pages_dir: Path, root: Path) -> str:
 
 def stage(manuscript: Manuscript, root: Path, staging: Path) -> dict[Path, Path]:
     """Write every new and changed file under `staging`; return {staged path: final path}."""
-    chapter = declaration(manuscript)
+    chapter = declaration(manuscript, root)
     check_new(manuscript, chapter, root)
     pages_dir = staging / "pages"
     notebooks_dir = staging / "notebooks"
@@ -399,7 +404,7 @@ def import_chapter(manuscript_path: Path, root: Path) -> Chapter:
         backup.mkdir()
         moves = stage(manuscript, root, staging)
         move_into_place(moves, backup)
-    return declaration(manuscript)
+    return declaration(manuscript, root)
 
 
 def new_chapter(book: Book, manuscript_path: Path) -> int:

@@ -47,7 +47,7 @@ def execute_missing(book: Book, log: Path, starting: Callable[[str], None] = pri
 
     from ..sphinxext.execution_cache import execution_cache_folder
 
-    cache = get_cache(execution_cache_folder(book.build_dir / ".jupyter_cache"))
+    cache = get_cache(execution_cache_folder(book.build_dir / ".jupyter_cache", book.root))
     missing = []
     for notebook in notebooks(book):
         record = cache.add_nb_to_project(str(notebook), read_data=MYST_NB_READER)

@@ -15,6 +15,8 @@ from ..book import Book
 
 def arguments(book: Book, evidence: Path | None, actors: Path | None, scores: Path | None) -> list[str]:
     return [
+        "--root",
+        str(book.root),
         "--evidence",
         str(evidence or book.evidence_csv),
         "--actors",
@@ -22,7 +24,7 @@ def arguments(book: Book, evidence: Path | None, actors: Path | None, scores: Pa
         "--scores",
         str(scores or book.scores_csv),
         "--uncoded",
-        str(book.data_dir / "uncoded-quantities.csv"),
+        str(book.uncoded_csv),
     ]
 
 

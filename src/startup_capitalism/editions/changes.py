@@ -23,6 +23,7 @@ from pathlib import Path
 from ..chapters import Chapter, all_chapters
 from ..text import manuscript_changes
 from ..text.manuscript_changes import Change
+from ..text.prose import book_extensions
 
 EVIDENCE = "data/evidence.csv"
 SCORES = "data/scores.csv"
@@ -107,13 +108,16 @@ def chapter_changes(root: Path, tag: str, chapter: Chapter) -> ChapterChanges:
     ]
     old: list[str] = []
     new: list[manuscript_changes.PageSentence] = []
+    extensions = book_extensions(root)
     for name in names:
         docname = name.removesuffix(".md")
         before = git_text(root, tag, name)
         if before is not None:
-            old += [s.text for s in manuscript_changes.text_sentences(docname, before)]
+            old += [s.text for s in manuscript_changes.text_sentences(docname, before, extensions)]
         if (root / name).is_file():
-            new += manuscript_changes.text_sentences(docname, (root / name).read_text(encoding="utf-8"))
+            new += manuscript_changes.text_sentences(
+                docname, (root / name).read_text(encoding="utf-8"), extensions
+            )
     return ChapterChanges(chapter, tuple(manuscript_changes.compare(old, new)), len(new))
 
 

@@ -14,9 +14,10 @@ Validation runs in three passes, each reporting every problem it finds as a loca
    chapter's section page, one row per fact; for the actors table, one type per actor; and each
    row's `unit` a line of the units table (`data/units.csv`).
 
-Every message about a row names its id. `load_evidence()` (one row per fact, with each actor's
-canonical name and type), `load_actors()` and `load_scores()` return typed DataFrames, or raise
-`EvidenceError` listing every problem.
+Every message about a row names its id. `load_evidence(book)` (one row per fact, with each actor's
+canonical name and type), `load_actors(book)` and `load_scores(book)` return typed DataFrames, or
+raise `EvidenceError` listing every problem. Every function takes the book whose data and pages it
+reads (`book.Book`): a scratch copy of the book reads its own files, never this repository's.
 """
 
 from __future__ import annotations
@@ -28,16 +29,20 @@ import json
 import os
 import pickle
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import chapters, paths
+from .. import paths
 from ..chapters import Chapter
 from . import rules as evidence_rules
 from .problems import Problem
 from .rules import Context, chapter_paragraphs  # noqa: F401 - chapter_paragraphs is public API
+
+if TYPE_CHECKING:
+    from ..book import Book
 
 EVIDENCE_RESOURCE = "evidence"
 ACTORS_RESOURCE = "actors"
@@ -62,9 +67,10 @@ class EvidenceError(ValueError):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
-def _display_path(path: Path) -> str:
+def _display_path(path: Path, root: Path) -> str:
+    """A file as messages name it: relative to the book's root when it is in the book."""
     try:
-        return str(path.resolve().relative_to(paths.ROOT))
+        return str(path.resolve().relative_to(Path(root).resolve()))
     except ValueError:
         return str(path)
 
@@ -74,21 +80,24 @@ def _read_datapackage(path: Path, stamp: tuple) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _datapackage() -> dict:
-    """The data package, read again when the file changes (the preview runs for hours)."""
-    status = paths.DATAPACKAGE.stat()
-    return _read_datapackage(paths.DATAPACKAGE, (status.st_mtime_ns, status.st_size))
+def _datapackage(book: Book) -> dict:
+    """The book's data package, read again when the file changes (the preview runs for hours)."""
+    if not book.datapackage.is_file():  # a book without data (a test's pages): its rows do not validate
+        shown = _display_path(book.datapackage, book.root)
+        raise EvidenceError([Problem(shown, 0, "", "no such file (the data package: every table's schema)")])
+    status = book.datapackage.stat()
+    return _read_datapackage(book.datapackage, (status.st_mtime_ns, status.st_size))
 
 
-def resource_descriptor(name: str) -> dict:
-    for resource in _datapackage()["resources"]:
+def resource_descriptor(name: str, book: Book) -> dict:
+    for resource in _datapackage(book)["resources"]:
         if resource["name"] == name:
             return resource
-    raise KeyError(f"{paths.DATAPACKAGE}: no resource named {name!r}")
+    raise KeyError(f"{book.datapackage}: no resource named {name!r}")
 
 
-def schema_fields(name: str) -> list[dict]:
-    return resource_descriptor(name)["schema"]["fields"]
+def schema_fields(name: str, book: Book) -> list[dict]:
+    return resource_descriptor(name, book)["schema"]["fields"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,7 +134,7 @@ def normalise_file(path: Path) -> str | None:
         return None  # not rewritten: validation says where the file is not UTF-8
     path.write_bytes(raw.removeprefix(BOM).replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
     return (
-        f"{_display_path(path)}: had {' and '.join(found)}, as a spreadsheet saves a CSV: rewritten "
+        f"{path}: had {' and '.join(found)}, as a spreadsheet saves a CSV: rewritten "
         "as UTF-8 without a BOM and with LF line ends (nothing else changed)"
     )
 
@@ -389,10 +398,10 @@ def _key_problems(parsed: ParsedCsv, descriptor: dict, shown: str) -> list[Probl
     return problems
 
 
-def check_schema(parsed: ParsedCsv, resource_name: str, shown: str) -> list[Problem]:
+def check_schema(parsed: ParsedCsv, resource_name: str, shown: str, book: Book) -> list[Problem]:
     from frictionless import Resource, Schema
 
-    descriptor = resource_descriptor(resource_name)
+    descriptor = resource_descriptor(resource_name, book)
     fields = {field["name"]: field for field in descriptor["schema"]["fields"]}
     table = [parsed.header] + parsed.rows
     resource = Resource(data=table, schema=Schema.from_descriptor(_checkable_schema(descriptor)))
@@ -426,37 +435,38 @@ def check_schema(parsed: ParsedCsv, resource_name: str, shown: str) -> list[Prob
 # Pass 3: the chapter's rules
 
 
-def _read_actors(actors_path: Path) -> tuple[dict | None, str]:
+def _read_actors(actors_path: Path, book: Book) -> tuple[dict | None, str]:
     """The actors table for checking `actor_id`, or None when it cannot be read (its own
     validation reports why)."""
-    shown = _display_path(actors_path)
+    shown = _display_path(actors_path, book.root)
     if not actors_path.is_file():
         return None, shown
-    expected = [field["name"] for field in schema_fields(ACTORS_RESOURCE)]
+    expected = [field["name"] for field in schema_fields(ACTORS_RESOURCE, book)]
     parsed, _ = parse_csv_text(actors_path.read_bytes(), shown, expected)
     if parsed is None:
         return None, shown
     return evidence_rules.read_actors(parsed.header, parsed.rows, parsed.lines), shown
 
 
-def units_path() -> Path:
-    """The units (and currencies) table, where the data package says it is."""
-    return paths.DATAPACKAGE.parent / resource_descriptor(UNITS_RESOURCE)["path"]
+def units_path(book: Book) -> Path:
+    """The units (and currencies) table, where the book's data package says it is."""
+    return book.datapackage.parent / resource_descriptor(UNITS_RESOURCE, book)["path"]
 
 
-def _unit_problems(parsed: ParsedCsv, shown: str, path: Path) -> list[Problem]:
+def _unit_problems(parsed: ParsedCsv, shown: str, book: Book) -> list[Problem]:
     """Each row's `unit` must be a line of the units table (the message names the file, so a new
     unit or currency is one line there, not a schema edit)."""
     if "unit" not in parsed.header:
         return []
-    units_shown = _display_path(path)
-    expected = [field["name"] for field in schema_fields(UNITS_RESOURCE)]
+    path = units_path(book)
+    units_shown = _display_path(path, book.root)
+    expected = [field["name"] for field in schema_fields(UNITS_RESOURCE, book)]
     table, problems = (
         parse_csv_text(path.read_bytes(), units_shown, expected) if path.is_file() else (None, [])
     )
     if table is None:
         return problems or [Problem(units_shown, 0, "", "no such file (the units a row's value may be in)")]
-    problems = check_schema(table, UNITS_RESOURCE, units_shown)
+    problems = check_schema(table, UNITS_RESOURCE, units_shown, book)
     known = [row[0] for row in table.rows]
     position, id_position = (
         parsed.header.index("unit"),
@@ -483,17 +493,21 @@ def check_rules(
     parsed: ParsedCsv,
     resource_name: str,
     shown: str,
-    chapters_dir: Path = paths.CHAPTERS_DIR,
-    actors_path: Path = paths.ACTORS_CSV,
+    book: Book,
+    chapters_dir: Path | None = None,
+    actors_path: Path | None = None,
 ) -> list[Problem]:
+    """The chapter's own rules, against the book's pages and actors (or those given)."""
+    chapters_dir = book.chapters_dir if chapters_dir is None else chapters_dir
+    actors_path = book.actors_csv if actors_path is None else actors_path
     if resource_name == ACTORS_RESOURCE:
         return evidence_rules.check_actor_rules(parsed.header, parsed.rows, parsed.lines, shown, chapters_dir)
     if resource_name != EVIDENCE_RESOURCE:
         return []
-    actors, actors_shown = _read_actors(actors_path)
+    actors, actors_shown = _read_actors(actors_path, book)
     context = Context(shown, chapters_dir, actors, actors_shown)
     return evidence_rules.check_rules(parsed.header, parsed.rows, parsed.lines, context) + _unit_problems(
-        parsed, shown, units_path()
+        parsed, shown, book
     )
 
 
@@ -504,28 +518,35 @@ def check_rules(
 def validate_file(
     path: Path,
     resource_name: str,
-    chapters_dir: Path = paths.CHAPTERS_DIR,
-    actors_path: Path = paths.ACTORS_CSV,
+    book: Book,
+    chapters_dir: Path | None = None,
+    actors_path: Path | None = None,
 ) -> tuple[ParsedCsv | None, list[Problem]]:
-    shown = _display_path(path)
+    """A file checked against the book's data package and its rules; `chapters_dir` and
+    `actors_path` default to the book's."""
+    chapters_dir = book.chapters_dir if chapters_dir is None else chapters_dir
+    actors_path = book.actors_csv if actors_path is None else actors_path
+    shown = _display_path(path, book.root)
     if not path.is_file():
         return None, [Problem(shown, 0, "", "no such file")]
-    expected = [field["name"] for field in schema_fields(resource_name)]
+    expected = [field["name"] for field in schema_fields(resource_name, book)]
     parsed, problems = parse_csv_text(path.read_bytes(), shown, expected)
     if parsed is None:
         return None, problems
-    problems = check_schema(parsed, resource_name, shown) + check_rules(
-        parsed, resource_name, shown, chapters_dir, actors_path
+    problems = check_schema(parsed, resource_name, shown, book) + check_rules(
+        parsed, resource_name, shown, book, chapters_dir, actors_path
     )
     problems = sorted(set(problems), key=lambda p: (p.line, p.column, p.message))
     if not problems:
-        _store_checked(_typed_frame(parsed, resource_name), path, resource_name, chapters_dir, actors_path)
+        _store_checked(
+            _typed_frame(parsed, resource_name, book), path, resource_name, book, chapters_dir, actors_path
+        )
     return parsed, problems
 
 
-def _typed_frame(parsed: ParsedCsv, resource_name: str) -> pd.DataFrame:
+def _typed_frame(parsed: ParsedCsv, resource_name: str, book: Book) -> pd.DataFrame:
     frame = pd.DataFrame(parsed.rows, columns=parsed.header).replace({"": pd.NA})
-    for field in schema_fields(resource_name):
+    for field in schema_fields(resource_name, book):
         column, kind = field["name"], field["type"]
         if kind == "integer":
             frame[column] = pd.to_numeric(frame[column]).astype("Int64")
@@ -543,7 +564,7 @@ def _typed_frame(parsed: ParsedCsv, resource_name: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Validated once: the checked file
 #
-# A file that validated is kept, typed, in `<build folder>/checked/`, under a key made of every
+# A file that validated is kept, typed, in the book's `<build folder>/checked/`, under a key made of every
 # input of its validation: its own bytes, the data package, the units and actors tables, every
 # chapter page (the quotes are checked against them), `_config.yml` (the MyST extensions the pages
 # are read with), this package's code and pandas' version. The build's validation stage (and
@@ -554,28 +575,41 @@ def _typed_frame(parsed: ParsedCsv, resource_name: str) -> pd.DataFrame:
 # file is this build's own output, read back by the same package and pandas (both in the key).
 
 
-def _checked_key(path: Path, resource_name: str, chapters_dir: Path, actors_path: Path) -> str:
-    digest = hashlib.sha256(f"{resource_name}\0{pd.__version__}\0".encode())
-    package = Path(__file__).resolve().parents[1]
-    inputs = [path, paths.DATAPACKAGE, units_path(), actors_path, paths.ROOT / "_config.yml"]
-    inputs += sorted(chapters_dir.rglob("*.md")) + sorted(package.rglob("*.py"))
-    for input_path in inputs:
+def _digest_files(digest, files: list[Path]) -> None:
+    for input_path in files:
         digest.update(f"{input_path}\0".encode())
         digest.update(input_path.read_bytes() if input_path.is_file() else b"(none)")
         digest.update(b"\0")
+
+
+@cache
+def _package_digest() -> str:
+    """This package's code, hashed once per process: the code a process runs does not change
+    under it (an edit to it takes a new process, as the preview's rebuilds are)."""
+    digest = hashlib.sha256(pd.__version__.encode())
+    _digest_files(digest, sorted(Path(__file__).resolve().parents[1].rglob("*.py")))
+    return digest.hexdigest()
+
+
+def _checked_key(path: Path, resource_name: str, book: Book, chapters_dir: Path, actors_path: Path) -> str:
+    digest = hashlib.sha256(f"{resource_name}\0{_package_digest()}\0".encode())
+    inputs = [path, book.datapackage, units_path(book), actors_path, book.config_file]
+    _digest_files(digest, inputs + sorted(chapters_dir.rglob("*.md")))
     return digest.hexdigest()[:32]
 
 
-def _checked_path(key: str, resource_name: str) -> Path:
-    return paths.build_folder(paths.ROOT) / "checked" / f"{resource_name}-{key}.pickle"
+def _checked_path(key: str, resource_name: str, book: Book) -> Path:
+    return paths.build_folder(book.root) / "checked" / f"{resource_name}-{key}.pickle"
 
 
 def _store_checked(
-    frame: pd.DataFrame, path: Path, resource_name: str, chapters_dir: Path, actors_path: Path
+    frame: pd.DataFrame, path: Path, resource_name: str, book: Book, chapters_dir: Path, actors_path: Path
 ) -> None:
     if resource_name not in (EVIDENCE_RESOURCE, ACTORS_RESOURCE):
         return
-    target = _checked_path(_checked_key(path, resource_name, chapters_dir, actors_path), resource_name)
+    target = _checked_path(
+        _checked_key(path, resource_name, book, chapters_dir, actors_path), resource_name, book
+    )
     if target.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -584,27 +618,28 @@ def _store_checked(
     staged.replace(target)
 
 
-def _load(path: Path, resource_name: str) -> pd.DataFrame:
+def _load(path: Path, resource_name: str, book: Book) -> pd.DataFrame:
     """The file's typed rows: from its checked file when one matches every input, else validated
-    (and the checked file written); raises `EvidenceError` with every problem."""
+    against the book (and the checked file written); raises `EvidenceError` with every problem."""
     checked = _checked_path(
-        _checked_key(path, resource_name, paths.CHAPTERS_DIR, paths.ACTORS_CSV), resource_name
+        _checked_key(path, resource_name, book, book.chapters_dir, book.actors_csv), resource_name, book
     )
     if checked.is_file():
         return pickle.loads(checked.read_bytes())
-    parsed, problems = validate_file(path, resource_name)
+    parsed, problems = validate_file(path, resource_name, book)
     if problems:
         raise EvidenceError(problems)
-    return _typed_frame(parsed, resource_name)
+    return _typed_frame(parsed, resource_name, book)
 
 
-def load_actors(path: Path = paths.ACTORS_CSV) -> pd.DataFrame:
-    """The actors, validated: id, canonical name, type and the forms the text uses."""
-    return _load(path, ACTORS_RESOURCE)
+def load_actors(book: Book, path: Path | None = None) -> pd.DataFrame:
+    """The book's actors (or those of `path`), validated: id, canonical name, type and the forms
+    the text uses."""
+    return _load(book.actors_csv if path is None else path, ACTORS_RESOURCE, book)
 
 
 def load_evidence(
-    path: Path = paths.EVIDENCE_CSV, actors_path: Path = paths.ACTORS_CSV, *, every_row: bool = False
+    book: Book, path: Path | None = None, actors_path: Path | None = None, *, every_row: bool = False
 ) -> pd.DataFrame:
     """The evidence, validated, one row per fact: a row that repeats a fact (`same_fact_as`) is left
     out, so every count, chart and table counts the fact once (`every_row=True` keeps it).
@@ -613,8 +648,8 @@ def load_evidence(
     canonical name and its one type from the actors table (`actor` stays the text's wording), and
     `actor_names` names every actor of the row, partners included (`each_actor` counts each).
     """
-    actors = load_actors(actors_path)
-    rows = _load(path, EVIDENCE_RESOURCE)
+    actors = load_actors(book, actors_path)
+    rows = _load(book.evidence_csv if path is None else path, EVIDENCE_RESOURCE, book)
     if not every_row:
         rows = rows[rows["same_fact_as"].isna()]
     named = actors.set_index("id")
@@ -638,11 +673,11 @@ def row_actors(row: dict) -> list[str]:
     return main + ([] if pd.isna(partners) else evidence_rules.id_list(partners))
 
 
-def each_actor(rows: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+def each_actor(rows: pd.DataFrame, book: Book) -> pd.DataFrame:
     """One row per actor of each evidence row (a row without an actor once), with that actor's id,
-    canonical name and type: what a chart that counts by actor counts, so every partner counts."""
-    actors = load_actors() if actors is None else actors
-    named = actors.set_index("id")
+    canonical name and type from the book's actors table: what a chart that counts by actor counts,
+    so every partner counts."""
+    named = load_actors(book).set_index("id")
     expanded = []
     for row in rows.to_dict("records"):
         for actor in row_actors(row) or [pd.NA]:
@@ -659,33 +694,23 @@ def each_actor(rows: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.Dat
     return frame.reset_index(drop=True)
 
 
-def chapter_number(chapter: Chapter | int) -> int:
-    """A chapter's number, checked against the book's declared chapters."""
-    number = chapter.number if isinstance(chapter, Chapter) else int(chapter)
-    known = [declared.number for declared in chapters.all_chapters()]
-    if number not in known:
-        raise KeyError(
-            f"unknown chapter {number}; the book's chapters are {', '.join(map(str, known)) or 'none'}"
-        )
-    return number
+def chapter_rows(rows: pd.DataFrame, chapter: Chapter) -> pd.DataFrame:
+    """The rows of one chapter (one of the book's: `book.chapter(n)`, which refuses an unknown
+    number): a chapter's notebooks never see another chapter's rows."""
+    return rows[rows["chapter"] == chapter.number]
 
 
-def chapter_rows(rows: pd.DataFrame, chapter: Chapter | int) -> pd.DataFrame:
-    """The rows of one chapter: a chapter's notebooks never see another chapter's rows."""
-    return rows[rows["chapter"] == chapter_number(chapter)]
-
-
-def load_scores(chapter: Chapter | int | None = None, path: Path = paths.SCORES_CSV) -> pd.DataFrame:
+def load_scores(book: Book, chapter: Chapter | None = None, path: Path | None = None) -> pd.DataFrame:
     """The authors' Figure N.1 scores, validated: one chapter's, or every chapter's (None)."""
-    scores = _load(path, SCORES_RESOURCE)
+    scores = _load(book.scores_csv if path is None else path, SCORES_RESOURCE, book)
     return scores if chapter is None else chapter_rows(scores, chapter)
 
 
-def section_rows(rows: pd.DataFrame, chapter: Chapter | int, section: str) -> pd.DataFrame:
-    """The rows coded from one page of one chapter; an unknown chapter or section is an error,
-    not an empty table."""
-    number = chapter_number(chapter)
-    known = chapters.chapter(number).sections()
+def section_rows(rows: pd.DataFrame, chapter: Chapter, section: str) -> pd.DataFrame:
+    """The rows coded from one page of one chapter; an unknown section is an error, not an empty
+    table."""
+    number = chapter.number
+    known = chapter.sections()
     if section not in known:
         raise KeyError(
             f"unknown section {section!r} of chapter {number}; its sections are {', '.join(known)}"

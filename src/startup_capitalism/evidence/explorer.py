@@ -209,10 +209,11 @@ def _controls(rows: pd.DataFrame, by_number: dict[int, chapters_module.Chapter])
     )
 
 
-def explorer_html(rows: pd.DataFrame, site_root: str = "../") -> str:
+def explorer_html(rows: pd.DataFrame, chapters: list[chapters_module.Chapter], site_root: str = "../") -> str:
     """The explorer for the page: the controls, a live count, then one card per evidence row in the
-    order of the data. `site_root` is the way from the page to the site's root ("../" from book/)."""
-    by_number = {c.number: c for c in chapters_module.all_chapters()}
+    order of the data; `chapters` are the book's. `site_root` is the way from the page to the site's
+    root ("../" from book/)."""
+    by_number = {c.number: c for c in chapters}
     cards = [
         _card(row, order, by_number.get(int(row["chapter"])), site_root)
         for order, row in enumerate(rows.to_dict("records"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from .. import chapters, paths
+from .. import chapters
 from ..text import prose
 from .problems import Problem
 
@@ -35,7 +35,7 @@ class Actor:
 @dataclass
 class Context:
     shown: str  # the evidence file as messages name it
-    chapters_dir: Path = paths.CHAPTERS_DIR
+    chapters_dir: Path  # the book's chapters/ (or a test's copy of it beside a _config.yml)
     actors: dict[str, Actor] | None = None  # None: actors.csv could not be read, so actor_id is not checked
     actors_shown: str = "data/actors.csv"
     _paragraphs: dict[Path, tuple[str, ...]] = field(default_factory=dict)
@@ -47,7 +47,7 @@ class Context:
 
     def shown_page(self, page: Path) -> str:
         try:
-            return str(page.resolve().relative_to(paths.ROOT))
+            return str(page.resolve().relative_to(self.chapters_dir.resolve().parent))
         except ValueError:
             return str(page)
 
@@ -59,7 +59,7 @@ def page_paragraphs(page: Path) -> tuple[str, ...]:
     return tuple(block.text for block in prose.read_page(page).paragraphs)
 
 
-def chapter_paragraphs(chapters_dir: Path = paths.CHAPTERS_DIR) -> tuple[str, ...]:
+def chapter_paragraphs(chapters_dir: Path) -> tuple[str, ...]:
     """Every authors' paragraph of every chapter page."""
     return tuple(p for page in sorted(chapters_dir.rglob("*.md")) for p in page_paragraphs(page))
 
@@ -521,7 +521,7 @@ def check_actor_rules(
     rows: list[list[str]],
     lines: list[int],
     shown: str,
-    chapters_dir: Path = paths.CHAPTERS_DIR,
+    chapters_dir: Path,
 ) -> list[Problem]:
     """One type per actor, each form of the text names one actor and occurs in the text."""
     problems = form_problems(header, rows, lines, shown, chapters_dir)

@@ -9,11 +9,15 @@ reported as `page:line: quantity: what is wrong`, each stale entry of the list w
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .. import chapters, evidence, paths
+from .. import chapters, evidence
 from . import rules as evidence_rules
 from .problems import Problem
 from .rules import Context, Uncoded
+
+if TYPE_CHECKING:
+    from ..book import Book
 
 UNCODED_RESOURCE = "uncoded-quantities"
 
@@ -22,9 +26,9 @@ def records(parsed: evidence.ParsedCsv) -> list[dict]:
     return [dict(zip(parsed.header, row, strict=True)) for row in parsed.rows]
 
 
-def read_uncoded(path: Path) -> tuple[list[Uncoded] | None, list[Problem]]:
-    """The uncoded list, validated against its schema, or None and its problems."""
-    parsed, problems = evidence.validate_file(path, UNCODED_RESOURCE)
+def read_uncoded(path: Path, book: Book) -> tuple[list[Uncoded] | None, list[Problem]]:
+    """The uncoded list, validated against the book's schema, or None and its problems."""
+    parsed, problems = evidence.validate_file(path, UNCODED_RESOURCE, book)
     if parsed is None or problems:
         return None, problems
     entries = [
@@ -57,33 +61,51 @@ def score_records(scores: list[dict], context: Context) -> list[dict]:
 def quantity_problems(
     rows: list[dict],
     scores: list[dict],
-    uncoded_path: Path = paths.UNCODED_CSV,
-    chapters_dir: Path = paths.CHAPTERS_DIR,
+    book: Book,
+    uncoded_path: Path | None = None,
+    chapters_dir: Path | None = None,
 ) -> list[Problem]:
     """Each quantity of each chapter page that neither a validated evidence row nor a score records
-    and the uncoded list does not give a reason for, and each listed quantity that names nothing."""
-    uncoded, problems = read_uncoded(uncoded_path)
+    and the uncoded list does not give a reason for, and each listed quantity that names nothing;
+    the list and the pages are the book's unless given."""
+    uncoded_path = book.uncoded_csv if uncoded_path is None else uncoded_path
+    chapters_dir = book.chapters_dir if chapters_dir is None else chapters_dir
+    uncoded, problems = read_uncoded(uncoded_path, book)
     if uncoded is None:
         return problems
-    context = Context(evidence._display_path(paths.EVIDENCE_CSV), chapters_dir)
+    context = Context(evidence._display_path(book.evidence_csv, book.root), chapters_dir)
     return evidence_rules.unaccounted_quantities(
-        rows + score_records(scores, context), uncoded, context, evidence._display_path(uncoded_path)
+        rows + score_records(scores, context),
+        uncoded,
+        context,
+        evidence._display_path(uncoded_path, book.root),
     )
 
 
 def check_files(
-    evidence_path: Path = paths.EVIDENCE_CSV,
-    scores_path: Path = paths.SCORES_CSV,
-    uncoded_path: Path = paths.UNCODED_CSV,
-    chapters_dir: Path = paths.CHAPTERS_DIR,
+    book: Book,
+    evidence_path: Path | None = None,
+    scores_path: Path | None = None,
+    uncoded_path: Path | None = None,
+    chapters_dir: Path | None = None,
 ) -> list[Problem]:
-    """`quantity_problems` from the files: their own problems first, if any."""
+    """`quantity_problems` from the files (the book's unless given): their own problems first, if any."""
     checked = [
-        evidence.validate_file(evidence_path, evidence.EVIDENCE_RESOURCE, chapters_dir),
-        evidence.validate_file(scores_path, evidence.SCORES_RESOURCE, chapters_dir),
+        evidence.validate_file(
+            book.evidence_csv if evidence_path is None else evidence_path,
+            evidence.EVIDENCE_RESOURCE,
+            book,
+            chapters_dir,
+        ),
+        evidence.validate_file(
+            book.scores_csv if scores_path is None else scores_path,
+            evidence.SCORES_RESOURCE,
+            book,
+            chapters_dir,
+        ),
     ]
     own = [problem for _, problems in checked for problem in problems]
     if own:
         return own
     (rows, _), (scores, _) = checked
-    return quantity_problems(records(rows), records(scores), uncoded_path, chapters_dir)
+    return quantity_problems(records(rows), records(scores), book, uncoded_path, chapters_dir)

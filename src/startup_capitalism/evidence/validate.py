@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import paths
+from ..book import Book
 
 
 def _reported(problems: list, summary: str) -> bool:
@@ -29,23 +29,25 @@ def _reported(problems: list, summary: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate the evidence CSV files.")
-    parser.add_argument("--evidence", type=Path, default=paths.EVIDENCE_CSV, help="evidence CSV to check")
+    parser.add_argument(
+        "--root", type=Path, help="the book whose data and pages to check (default: the working folder's)"
+    )
+    parser.add_argument("--evidence", type=Path, help="evidence CSV to check (default: the book's)")
     parser.add_argument(
         "--actors",
         type=Path,
-        default=paths.ACTORS_CSV,
-        help="actors CSV to check (evidence's actor_id refers to it)",
+        help="actors CSV to check (evidence's actor_id refers to it; default: the book's)",
     )
+    parser.add_argument("--scores", type=Path, help="the chapters' Figure N.1 scores CSV to check")
     parser.add_argument(
-        "--scores", type=Path, default=paths.SCORES_CSV, help="the chapters' Figure N.1 scores CSV to check"
-    )
-    parser.add_argument(
-        "--uncoded",
-        type=Path,
-        default=paths.UNCODED_CSV,
-        help="the chapter quantities deliberately not coded, each with its reason",
+        "--uncoded", type=Path, help="the chapter quantities deliberately not coded, each with its reason"
     )
     arguments = parser.parse_args(argv)
+    book = Book(arguments.root) if arguments.root else Book.containing(Path.cwd())
+    arguments.evidence = arguments.evidence or book.evidence_csv
+    arguments.actors = arguments.actors or book.actors_csv
+    arguments.scores = arguments.scores or book.scores_csv
+    arguments.uncoded = arguments.uncoded or book.uncoded_csv
     try:
         from . import (
             ACTORS_RESOURCE,
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             (arguments.actors, ACTORS_RESOURCE),
             (arguments.scores, SCORES_RESOURCE),
         ):
-            parsed, problems = validate_file(path, resource, actors_path=arguments.actors)
+            parsed, problems = validate_file(path, resource, book, actors_path=arguments.actors)
             if _reported(problems, f"{path}: {len(problems)} problem(s)"):
                 failed = True
             else:
@@ -80,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         # every quantity of the chapter pages recorded by a row or listed with a reason
         if EVIDENCE_RESOURCE in valid and SCORES_RESOURCE in valid:
             quantities = quantity_problems(
-                valid[EVIDENCE_RESOURCE], valid[SCORES_RESOURCE], arguments.uncoded
+                valid[EVIDENCE_RESOURCE], valid[SCORES_RESOURCE], book, arguments.uncoded
             )
             if _reported(quantities, f"{arguments.uncoded}: {len(quantities)} quantity problem(s)"):
                 failed = True
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         # the citations audit: warnings for the authors, never a failure
         from ..text.works_cited import validation_warnings
 
-        for warning in validation_warnings(valid_evidence):
+        for warning in validation_warnings(book, valid_evidence):
             print(f"warning: citations: {warning}", file=sys.stderr)
         return 1 if failed else 0
     except Exception as error:  # a validator must explain, not crash

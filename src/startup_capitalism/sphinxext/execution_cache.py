@@ -25,37 +25,38 @@ EXECUTION_CACHE_VERSIONS_KEPT = 4
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
-def inputs_fingerprint(root: Path = paths.ROOT) -> str:
+def inputs_fingerprint(root: Path) -> str:
     """sha256 over the book's data files and this package: what every notebook's outputs depend on
     (read from the files each time, so a long-running preview sees an edit)."""
     book = Book(root)
     digest = hashlib.sha256()
-    # the data named under the book's root, the package under the repository it is installed from
+    # the data named under the book's root, the package under the folder it is installed in
     named = [(path, path.relative_to(book.root)) for path in sorted(book.data_dir.glob("*.csv"))]
     named.append((book.datapackage, book.datapackage.relative_to(book.root)))
-    named += [(path, path.relative_to(paths.ROOT)) for path in sorted(PACKAGE.rglob("*.py"))]
+    named += [(path, path.relative_to(PACKAGE.parent)) for path in sorted(PACKAGE.rglob("*.py"))]
     for path, name in named:
         digest.update(name.as_posix().encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     return digest.hexdigest()
 
 
-def default_execution_cache(root: Path = paths.ROOT) -> Path:
+def default_execution_cache(root: Path) -> Path:
     return paths.build_folder(Path(root)) / ".jupyter_cache"
 
 
-def execution_cache_folder(base: Path | None = None, root: Path = paths.ROOT) -> Path:
-    """The jupyter-cache folder for the current inputs: one per version of data/ and package."""
+def execution_cache_folder(base: Path | None, root: Path) -> Path:
+    """The jupyter-cache folder for the current inputs of the book at `root`: one per version of
+    its data/ and the package; under `base`, by default the book's own build folder."""
     return (base or default_execution_cache(root)) / f"inputs-{inputs_fingerprint(root)[:16]}"
 
 
-def build_reference_outputs(notebook, folder: Path | None = None):
-    """The notebook with the outputs the last build stored in its execution cache (`folder`, by
-    default the current inputs' one) merged in: what nbval compares a fresh execution with, and
-    the executed `.ipynb` the site offers."""
+def build_reference_outputs(notebook, folder: Path):
+    """The notebook with the outputs the last build stored in its execution cache (`folder`: the
+    current inputs' one, `execution_cache_folder`) merged in: what nbval compares a fresh execution
+    with, and the executed `.ipynb` the site offers."""
     from jupyter_cache import get_cache
 
-    cache = get_cache(folder or execution_cache_folder())
+    cache = get_cache(folder)
     try:
         _, merged = cache.merge_match_into_notebook(notebook)
     except KeyError as error:

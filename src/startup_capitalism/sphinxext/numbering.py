@@ -24,8 +24,8 @@ from ..book import Book
 NON_CHAPTER_PREFIX = "A"
 
 
-def number_prefix(docname: str, book: Book | None = None) -> int | str:
-    chapter = (book or Book.from_here()).chapter_of_docname(docname)
+def number_prefix(docname: str, book: Book) -> int | str:
+    chapter = book.chapter_of_docname(docname)
     return chapter.number if chapter else NON_CHAPTER_PREFIX
 
 

@@ -41,9 +41,8 @@ def book_pdf_name(book: Book) -> str:
     return str(target).removesuffix(".tex") + ".pdf" if target else BOOK_PDF
 
 
-def pdf_names(book: Book | None = None) -> list[str]:
+def pdf_names(book: Book) -> list[str]:
     """Every PDF the LaTeX build makes: the book's, then each chapter's."""
-    book = book or Book.from_here()
     return [book_pdf_name(book), *(chapter.pdf_name for chapter in book.chapters())]
 
 

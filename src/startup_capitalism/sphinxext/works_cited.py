@@ -47,7 +47,7 @@ class works_cited_list(nodes.General, nodes.Element):  # noqa: N801 (docutils na
     """Filled when the page is written, once every chapter page has been read."""
 
 
-def is_chapter_prose(docname: str, chapters_dir: Path = paths.CHAPTERS_DIR) -> bool:
+def is_chapter_prose(docname: str, chapters_dir: Path) -> bool:
     parts = docname.split("/")
     return (
         len(parts) == 3
@@ -146,7 +146,7 @@ def _valid_evidence(book: Book, stamp: tuple):
 
     try:
         # the explorer lists every row, repeats included
-        return load_evidence(book.evidence_csv, book.actors_csv, every_row=True)
+        return load_evidence(book, every_row=True)
     except EvidenceError as error:
         LOGGER.info("works cited: evidence rows left out, the evidence does not validate:\n%s", error)
         return None
@@ -326,7 +326,7 @@ class EvidenceExplorerDirective(SphinxDirective):
         if rows is None:  # reported by `make validate` with file and line; say so here
             note = "The table is not shown: data/evidence.csv does not validate (run make validate)."
             return [nodes.paragraph(note, note, classes=["evidence-missing"])]
-        html = explorer.explorer_html(rows, site_root="../" * self.env.docname.count("/"))
+        html = explorer.explorer_html(rows, book.chapters(), site_root="../" * self.env.docname.count("/"))
         return [nodes.raw("", html, format="html")]
 
 

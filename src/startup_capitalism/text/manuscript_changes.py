@@ -117,20 +117,21 @@ def chapter_pages(chapter: Chapter, root: Path | None = None) -> list[Path]:
     return [page for page in pages if page.is_file() and page.stem not in BACK_MATTER_PAGES]
 
 
-def page_paragraphs(text: str) -> list[tuple[int, str]]:
+def page_paragraphs(text: str, extensions: tuple[str, ...] | None = None) -> list[tuple[int, str]]:
     """(line, text) of each of the authors' paragraphs and headings on a page, markup stripped, as
     the book's MyST parser reads the page (`prose.py`): directives (charts, tables, `only` blocks,
     a `:::{note}`), code fences and footnote definitions are the edition's, except the authors' own
     figure (`{glued-figure}` with `:kind: figure`), whose first paragraph is their caption."""
-    return [(block.line, strip_inline_markup(block.source)) for block in prose.read_source(text).blocks]
+    blocks = prose.read_source(text, extensions).blocks
+    return [(block.line, strip_inline_markup(block.source)) for block in blocks]
 
 
-def text_sentences(docname: str, text: str) -> list[PageSentence]:
+def text_sentences(docname: str, text: str, extensions: tuple[str, ...] | None = None) -> list[PageSentence]:
     """Every sentence of a page given as its text (another commit's version of it, say), as
-    `page_sentences` reads a page's file."""
+    `page_sentences` reads a page's file; `extensions` are its book's MyST extensions."""
     return [
         PageSentence(docname, line, sentence)
-        for line, paragraph in page_paragraphs(text)
+        for line, paragraph in page_paragraphs(text, extensions)
         for sentence in sentences_of(paragraph)
     ]
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import chapters as chapters_module
-from .. import paths
 from . import prose
 
 
@@ -52,7 +51,7 @@ def _numbered(blocks: list[prose.Block], docname: str) -> list[Paragraph]:
     return paragraphs
 
 
-def docname_of(page: Path, root: Path = paths.ROOT) -> str:
+def docname_of(page: Path, root: Path) -> str:
     return page.resolve().relative_to(root.resolve()).with_suffix("").as_posix()
 
 

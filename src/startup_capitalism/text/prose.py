@@ -15,6 +15,7 @@ paragraph of its body) are given apart, for the readers that want them.
 
 from __future__ import annotations
 
+import ast
 import copy
 import re
 from dataclasses import dataclass
@@ -25,8 +26,6 @@ import yaml
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
-
-from .. import paths
 
 PARAGRAPH, HEADING, CAPTION = "paragraph", "heading", "caption"
 FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\]")
@@ -66,16 +65,26 @@ class PageSource:
 
 @lru_cache(maxsize=8)
 def _configured_extensions(config: Path, stamp: tuple) -> tuple[str, ...]:
+    if config.suffix == ".py":  # a Sphinx project's conf.py: its literal `myst_enable_extensions = [...]`
+        assigned = (
+            node.value
+            for node in ast.parse(config.read_text(encoding="utf-8")).body
+            if isinstance(node, ast.Assign)
+            and any(getattr(target, "id", None) == "myst_enable_extensions" for target in node.targets)
+        )
+        return tuple(sorted(next((ast.literal_eval(value) for value in assigned), ())))
     settings = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
     return tuple(sorted((settings.get("parse") or {}).get("myst_enable_extensions") or ()))
 
 
-def book_extensions(root: Path = paths.ROOT) -> tuple[str, ...]:
-    """The MyST extensions `_config.yml` at `root` enables (`parse: myst_enable_extensions`); a
-    folder without one (a test's copy of some pages) is read as this repository's book is."""
-    config = root / "_config.yml"
+def book_extensions(root: Path) -> tuple[str, ...]:
+    """The MyST extensions the book at `root` enables: `parse: myst_enable_extensions` of its
+    `_config.yml`, or, for a Sphinx project without one (the test fixtures), `myst_enable_extensions`
+    of its `conf.py`."""
+    root = Path(root)
+    config = root / "_config.yml" if (root / "_config.yml").is_file() else root / "conf.py"
     if not config.is_file():
-        config = paths.ROOT / "_config.yml"
+        raise FileNotFoundError(f"{root}: no _config.yml or conf.py: not a book's root")
     status = config.stat()
     return _configured_extensions(config, (status.st_mtime_ns, status.st_size))
 
@@ -85,7 +94,7 @@ def _parser(extensions: tuple[str, ...]):
     return create_md_parser(MdParserConfig(enable_extensions=set(extensions)), RendererHTML)
 
 
-def tokens(source: str, root: Path = paths.ROOT) -> list:
+def tokens(source: str, root: Path) -> list:
     """The markdown-it tokens of a page's source, parsed as the book at `root` parses it: for a
     reader that needs more than the prose (the directives a page pastes, `tools/reproduce.py`)."""
     return _parser(book_extensions(root)).parse(source)
@@ -126,8 +135,14 @@ def _front_matter(content: str, shown: str) -> dict:
 
 
 def read_source(source: str, extensions: tuple[str, ...] | None = None, shown: str = "<page>") -> PageSource:
-    """A page's front matter and blocks; `extensions` default to those of the book's `_config.yml`."""
-    tokens = _parser(tuple(sorted(book_extensions() if extensions is None else extensions))).parse(source)
+    """A page's front matter and blocks, parsed with the MyST `extensions` of its book
+    (`book_extensions(root)`); a text given with none (a test's page) is read as the book this
+    package belongs to reads its pages."""
+    if extensions is None:
+        from ..book import Book
+
+        extensions = Book.from_here().myst_extensions()
+    tokens = _parser(tuple(sorted(extensions))).parse(source)
     front: dict = {}
     blocks: list[Block] = []
     in_footnote = 0
@@ -157,15 +172,15 @@ def _read_page(page: Path, stamp: tuple, extensions: tuple[str, ...]) -> PageSou
 
 
 def book_root_of(page: Path) -> Path:
-    """The book a page belongs to: the nearest folder above it with a `_config.yml` (a chapter
-    page is `chapters/NN-slug/page.md` under it)."""
-    page = page.resolve()
-    return next((folder for folder in page.parents if (folder / "_config.yml").is_file()), page.parents[2])
+    """The root of the book a page belongs to (`Book.containing`); an error for a page in no book."""
+    from ..book import Book  # the book model reads its pages here: imported when first needed
+
+    return Book.containing(page).root
 
 
 def read_page(page: Path, root: Path | None = None) -> PageSource:
     """A page file read as `read_source` reads text, with the extensions of the book at `root`
-    (by default the book holding the page's folder, else this repository); cached on the file's
+    (by default the book holding the page, an error when none does); cached on the file's
     time and size, so a long-running process (the preview) sees every edit."""
     page = page.resolve()
     root = book_root_of(page) if root is None else root

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,6 +19,9 @@ from .. import chapters as chapters_module
 from . import citations
 from .citations import Interview, Work
 from .paragraphs import Paragraph, chapter_paragraphs, paragraph_for_quote
+
+if TYPE_CHECKING:
+    from ..book import Book
 
 
 @dataclass(frozen=True)
@@ -123,9 +127,10 @@ def audit(index: WorksIndex, bib_keys: dict[str, str] | None = None) -> Audit:
     return result
 
 
-def validation_warnings(evidence_path: Path | None) -> list[str]:
-    """The audit of every chapter, as `make validate` prints it (evidence joined when it is valid)."""
+def validation_warnings(book: Book, evidence_path: Path | None) -> list[str]:
+    """The audit of every chapter of the book, as `make validate` prints it (evidence joined when it
+    is valid)."""
     from ..evidence import load_evidence
 
-    rows = load_evidence(evidence_path, every_row=True) if evidence_path is not None else None
-    return audit(works_index(chapters_module.all_chapters(), rows)).warnings()
+    rows = load_evidence(book, evidence_path, every_row=True) if evidence_path is not None else None
+    return audit(works_index(book.chapters(), rows)).warnings()
