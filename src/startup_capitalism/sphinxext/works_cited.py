@@ -16,7 +16,8 @@
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -177,10 +178,11 @@ def _link(app: Sphinx, fromdocname: str, todocname: str, anchor: str, text: str)
     return nodes.reference(text, text, refuri=uri, internal=True)
 
 
-def _where(app: Sphinx, docname: str, ordinal: int, whole_book: bool) -> str:
+def _where(app: Sphinx, docname: str, ordinal: int, chapter_of: Callable | None) -> str:
+    """Where a citation is: `Finance ¶3`, or `Ch. 2 Finance ¶3` on the book's page (`chapter_of` given)."""
     title = app.env.titles[docname].astext() if docname in app.env.titles else docname
-    chapter = book_of(app.env).chapter_of_docname(docname)
-    prefix = f"Ch. {chapter.number} " if whole_book and chapter else ""
+    chapter = chapter_of(docname) if chapter_of else None
+    prefix = f"Ch. {chapter.number} " if chapter else ""
     return f"{prefix}{title} ¶{ordinal}"
 
 
@@ -193,7 +195,7 @@ def _entry(
     fromdocname: str,
     index: WorksIndex,
     work: Work | Interview,
-    whole_book: bool,
+    chapter_of: Callable | None,
     bib: bibliography.ReferenceList | None,
 ) -> nodes.list_item:
     uses = index.uses[work]
@@ -209,7 +211,7 @@ def _entry(
     for number, use in enumerate(uses):
         if number:
             para += nodes.Text(", ")
-        where = _where(app, use.paragraph.docname, use.paragraph.ordinal, whole_book)
+        where = _where(app, use.paragraph.docname, use.paragraph.ordinal, chapter_of)
         shown = f"{where}, p. {use.citation.pages}" if use.citation.pages else where
         para += _link(app, fromdocname, use.paragraph.docname, use.paragraph.anchor, shown)
     rows = index.evidence.get(work, [])
@@ -270,8 +272,12 @@ def _fill_works_cited(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
 
     for placeholder in list(doctree.findall(works_cited_list)):
         number = placeholder["chapter"]
-        index = index_for(book_of(app.env), number)
+        book = book_of(app.env)
+        index = index_for(book, number)
         whole_book = number is None
+        # the book's page names the chapter of every citing page: looked up once per page cited
+        # (each lookup reads the chapters' openings again; the book's page cites hundreds of times)
+        chapter_of = cache(book.chapter_of_docname) if whole_book else None
         bib = bibliography.read_references(app.srcdir, book_page=whole_book)
         works, interviews = index.works, index.interviews
         scope = "the book's chapters" if whole_book else "the chapter"
@@ -289,7 +295,7 @@ def _fill_works_cited(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
         content.append(
             nodes.bullet_list(
                 "",
-                *[_entry(app, fromdocname, index, w, whole_book, bib) for w in works],
+                *[_entry(app, fromdocname, index, w, chapter_of, bib) for w in works],
                 classes=["works-cited"],
             )
         )
@@ -299,7 +305,7 @@ def _fill_works_cited(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
             content.append(
                 nodes.bullet_list(
                     "",
-                    *[_entry(app, fromdocname, index, i, whole_book, None) for i in interviews],
+                    *[_entry(app, fromdocname, index, i, chapter_of, None) for i in interviews],
                     classes=["works-cited"],
                 )
             )

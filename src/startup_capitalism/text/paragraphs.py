@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .. import chapters as chapters_module
@@ -59,8 +60,17 @@ def page_paragraphs(page: Path, root: Path | None = None) -> list[Paragraph]:
     """The paragraphs of a page file (read again whenever the file changes); `root` is the book's,
     by default the one holding the page."""
     page = page.resolve()
-    root = prose.book_root_of(page) if root is None else root
-    return _numbered(prose.read_page(page, root).paragraphs, docname_of(page, root))
+    root = Path(prose.book_root_of(page) if root is None else root)
+    status = page.stat()
+    key = (status.st_mtime_ns, status.st_size, prose.book_extensions(root))
+    return list(_page_paragraphs(page, root, key))
+
+
+@lru_cache(maxsize=256)
+def _page_paragraphs(page: Path, root: Path, key: tuple) -> tuple[Paragraph, ...]:
+    """Numbered once per version of the page and of the book's MyST extensions (`key`): a quote is
+    looked up in its page once per evidence row, thousands of times in a large book's build."""
+    return tuple(_numbered(prose.read_page(page, root).paragraphs, docname_of(page, root)))
 
 
 def chapter_paragraphs(chapter: chapters_module.Chapter) -> list[Paragraph]:
