@@ -135,7 +135,7 @@ lint-check: lock-check deps
 	@$(BIN)/python tools/lint.py
 
 # builds, tests, preview and pages timed (median of 3 runs), then the book at scale in temporary
-# copies: one table, also in benchmarks/results.md and _build/bench.json (about 35 minutes;
+# copies: one table, also in benchmarks/results.md and _build/bench.json (about 26 minutes;
 # BENCH_ARGS="--part book --skip-test" for a shorter run). Never part of `make test`.
 BENCH_ARGS ?=
 bench: lock-check deps validate system-deps
