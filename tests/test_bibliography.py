@@ -17,7 +17,6 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import ROOT
-from startup_capitalism import paths
 from startup_capitalism.book import Book
 from startup_capitalism.text import bibliography, citations, paragraphs
 from startup_capitalism.text.citations import Work
@@ -80,12 +79,12 @@ def scratch_site(tmp_path_factory) -> Path:
     chapter = BOOK.chapter(2)
     prose = [chapter.page_for_section(s) for s in chapter.sections()]
     pages = prose + [chapter.folder / "works-cited.md"]
-    for page in pages + [paths.ROOT / "book" / "works-cited.md"]:
-        target = root / page.relative_to(paths.ROOT)
+    for page in pages + [ROOT / "book" / "works-cited.md"]:
+        target = root / page.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
         text = page.read_text(encoding="utf-8")
         target.write_text(FENCED_BLOCK.sub("", text) if page in prose else text, encoding="utf-8")
-    docnames = [p.relative_to(paths.ROOT).with_suffix("").as_posix() for p in pages] + ["book/works-cited"]
+    docnames = [p.relative_to(ROOT).with_suffix("").as_posix() for p in pages] + ["book/works-cited"]
     (root / "index.md").write_text(
         "# Scratch copy\n\n```{toctree}\n" + "".join(f"{d}\n" for d in docnames) + "```\n", encoding="utf-8"
     )
@@ -158,4 +157,4 @@ def test_the_audit_lists_citations_without_an_entry_and_entries_never_cited(scra
 
 
 def test_the_repository_ships_no_reference_list():
-    assert not (paths.ROOT / bibliography.BIB_FILE).exists()
+    assert not (ROOT / bibliography.BIB_FILE).exists()

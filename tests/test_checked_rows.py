@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from startup_capitalism import evidence, paths
+from startup_capitalism import evidence
 from startup_capitalism.book import Book
 
 BOOK = Book(ROOT)
@@ -27,7 +27,7 @@ def test_a_second_load_reads_the_checked_rows_without_validating(monkeypatch):
 
 def test_an_edited_input_is_validated_again(tmp_path):
     draft = tmp_path / "evidence.csv"
-    draft.write_bytes(paths.EVIDENCE_CSV.read_bytes())
+    draft.write_bytes(BOOK.evidence_csv.read_bytes())
     evidence.load_evidence(BOOK, draft)  # valid: its checked file is written
     with draft.open("a", encoding="utf-8") as csv_file:
         csv_file.write("broken\n")  # a new key: validated again, and the fault found

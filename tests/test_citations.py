@@ -260,9 +260,7 @@ def test_validate_warns_about_citations_and_succeeds(capsys):
 def test_validate_warns_about_an_evidence_citation_its_paragraph_lacks(capsys, tmp_path):
     import csv
 
-    from startup_capitalism import paths
-
-    with paths.EVIDENCE_CSV.open(encoding="utf-8", newline="") as handle:
+    with BOOK.evidence_csv.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     row = next(r for r in rows if r["citation"] == "Streeck and Yamamura 2003, 7")
     # a substring of the paragraph's citation, so the quote check passes, but another work

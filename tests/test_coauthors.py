@@ -122,7 +122,7 @@ def test_page_names_transliterate(heading, slug):
     assert manuscript.slugify(heading) == slug
 
 
-REAL_EVIDENCE = evidence.paths.EVIDENCE_CSV
+REAL_EVIDENCE = BOOK.evidence_csv
 
 
 def test_a_spreadsheets_bom_and_crlf_are_rewritten_by_validate_and_said(tmp_path):

@@ -14,14 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from startup_capitalism import evidence, paths
+from startup_capitalism import evidence
 from startup_capitalism.book import Book
 from startup_capitalism.evidence import ACTORS_RESOURCE, EVIDENCE_RESOURCE, validate_file
 
 BOOK = Book(ROOT)
 
 HEADER = [field["name"] for field in evidence.schema_fields(EVIDENCE_RESOURCE, BOOK)]
-REAL_LINES = paths.EVIDENCE_CSV.read_text(encoding="utf-8").splitlines()
+REAL_LINES = BOOK.evidence_csv.read_text(encoding="utf-8").splitlines()
 
 
 def real_rows(count: int = 3) -> list[dict]:
@@ -295,7 +295,7 @@ def test_the_corpus_has_at_least_fifteen_distinct_cases():
 
 
 def test_the_real_data_passes():
-    for path, resource in ((paths.EVIDENCE_CSV, "evidence"), (paths.SCORES_CSV, "scores")):
+    for path, resource in ((BOOK.evidence_csv, "evidence"), (BOOK.scores_csv, "scores")):
         _, problems = validate_file(path, resource, BOOK)
         assert problems == [], "\n".join(map(str, problems))
 
@@ -320,13 +320,13 @@ def test_make_validate_passes_on_the_real_data():
 
 def test_a_prose_edit_that_breaks_a_quote_is_caught(tmp_path):
     chapters = tmp_path / "chapters"
-    shutil.copytree(paths.CHAPTERS_DIR, chapters)
+    shutil.copytree(BOOK.chapters_dir, chapters)
     shutil.copy2(BOOK.config_file, tmp_path)  # the pages' book: read with its MyST extensions
     page = chapters / "02-japan" / "employment.md"
     page.write_text(page.read_text(encoding="utf-8").replace("12.5 years", "12.6 years"), encoding="utf-8")
     tenure = [
         r
-        for r in csv.DictReader(io.StringIO(paths.EVIDENCE_CSV.read_text(encoding="utf-8")))
+        for r in csv.DictReader(io.StringIO(BOOK.evidence_csv.read_text(encoding="utf-8")))
         if "12.5 years" in r["quote"]
     ]
     assert tenure
@@ -594,7 +594,7 @@ def test_all_five_figure_2_1_score_pairs():
 
 # --- issue 23: one actor per role, and rules that keep coding errors out ------------------------
 
-REAL = {r["id"]: r for r in csv.DictReader(io.StringIO(paths.EVIDENCE_CSV.read_text(encoding="utf-8")))}
+REAL = {r["id"]: r for r in csv.DictReader(io.StringIO(BOOK.evidence_csv.read_text(encoding="utf-8")))}
 
 
 def rows_of(*row_ids: str, **changes) -> list[dict]:
@@ -757,10 +757,10 @@ def test_every_quantity_of_the_chapter_is_recorded_or_listed():
     assert check_files(BOOK) == []
 
 
-def _quantity_messages(tmp_path, chapters=paths.CHAPTERS_DIR, evidence_rows=None, uncoded_text=None):
+def _quantity_messages(tmp_path, chapters=BOOK.chapters_dir, evidence_rows=None, uncoded_text=None):
     from startup_capitalism.evidence.uncoded import check_files
 
-    evidence_path, uncoded_path = paths.EVIDENCE_CSV, paths.UNCODED_CSV
+    evidence_path, uncoded_path = BOOK.evidence_csv, BOOK.uncoded_csv
     if evidence_rows is not None:
         evidence_path = tmp_path / "evidence.csv"
         write_rows(evidence_path, evidence_rows)
@@ -772,7 +772,7 @@ def _quantity_messages(tmp_path, chapters=paths.CHAPTERS_DIR, evidence_rows=None
 
 def test_a_new_number_in_the_prose_is_reported_with_its_page_line(tmp_path):
     chapters = tmp_path / "chapters"
-    shutil.copytree(paths.CHAPTERS_DIR, chapters)
+    shutil.copytree(BOOK.chapters_dir, chapters)
     shutil.copy2(BOOK.config_file, tmp_path)  # the pages' book: read with its MyST extensions
     page = chapters / "02-japan" / "finance.md"
     lines = page.read_text(encoding="utf-8").splitlines()
@@ -792,7 +792,7 @@ def test_a_value_no_row_records_any_more_is_reported(tmp_path):
 
 def test_a_stale_or_unreasoned_uncoded_entry_is_rejected(tmp_path):
     header = "chapter,section,quantity,passage,reason\n"
-    real = paths.UNCODED_CSV.read_text(encoding="utf-8")
+    real = BOOK.uncoded_csv.read_text(encoding="utf-8")
     stale = (
         real + "2,finance,two,Sumitomo Mitsui is a particularly active investor with its two funds,a name\n"
     )

@@ -11,15 +11,18 @@ import csv
 import pytest
 from test_browser import DESKTOP, PHONE, browser, site_url, visit  # noqa: F401 (pytest fixtures)
 
-from startup_capitalism import paths
+from conftest import ROOT
+from startup_capitalism.book import Book
 from startup_capitalism.evidence.explorer import PAGE as EXPLORER
+
+BOOK = Book(ROOT)
 
 ROWS = "article.evidence-row"
 VISIBLE_ROWS = "article.evidence-row:not([hidden])"
 
 
 def evidence_rows() -> list[dict]:
-    with paths.EVIDENCE_CSV.open(encoding="utf-8") as handle:
+    with BOOK.evidence_csv.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 

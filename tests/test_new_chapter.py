@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, prose_text
-from startup_capitalism import chapters, paths, registry
+from startup_capitalism import chapters, registry
 from startup_capitalism.book import Book
 from startup_capitalism.scratch import copy_of_the_files
 from startup_capitalism.text.manuscript import read_manuscript
@@ -327,13 +327,13 @@ def built_with_fixture(built_book, tmp_path_factory):
     result = run_make_chapter(copy, FIXTURE)
     assert result.returncode == 0, result.stdout + result.stderr
     appended_to = (
-        (FIXTURE_ROWS, paths.EVIDENCE_CSV),
-        (FIXTURE_SCORES, paths.SCORES_CSV),
-        (FIXTURE_ACTORS, paths.ACTORS_CSV),
-        (FIXTURE_UNCODED, paths.UNCODED_CSV),
+        (FIXTURE_ROWS, BOOK.evidence_csv),
+        (FIXTURE_SCORES, BOOK.scores_csv),
+        (FIXTURE_ACTORS, BOOK.actors_csv),
+        (FIXTURE_UNCODED, BOOK.uncoded_csv),
     )
     for fragment, data in appended_to:
-        with (copy / data.relative_to(paths.ROOT)).open("a", encoding="utf-8") as appended:
+        with (copy / data.relative_to(ROOT)).open("a", encoding="utf-8") as appended:
             appended.write(fragment.read_text(encoding="utf-8"))
     build = subprocess.run(
         [sys.executable, "-m", "startup_capitalism", "build", "book", "--root", str(copy)],

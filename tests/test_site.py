@@ -94,9 +94,7 @@ def test_the_data_and_its_schema_are_downloadable(built_book):
 def test_the_codebook_lists_every_column(built_book):
     import json
 
-    from startup_capitalism import paths
-
-    package = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
+    package = json.loads(BOOK.datapackage.read_text(encoding="utf-8"))
     text = built_book.page("appendix/codebook").get_text(" ")
     for resource in package["resources"]:
         for field in resource["schema"]["fields"]:
@@ -106,10 +104,8 @@ def test_the_codebook_lists_every_column(built_book):
 def test_the_data_page_prints_each_files_sha256(built_book):
     import hashlib
 
-    from startup_capitalism import paths
-
     text = built_book.page("appendix/data").get_text(" ")
-    for path in [*paths.DATA_DIR.glob("*.csv"), paths.DATAPACKAGE]:
+    for path in [*BOOK.data_dir.glob("*.csv"), BOOK.datapackage]:
         assert f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}" in text
 
 
