@@ -26,7 +26,7 @@ def edited_page(root: Path) -> Path:
     from startup_capitalism.chapters import OPENING_SECTION, all_chapters
 
     first = all_chapters(root / "chapters")[0]
-    return root / first.page_for_section(OPENING_SECTION).relative_to(first.folder.parents[1])
+    return root / first.page_for_section(OPENING_SECTION).relative_to(first.root)
 
 
 def free_port() -> int:

@@ -3,7 +3,8 @@
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parent  # this package's folder (its code, its static files)
+ROOT = PACKAGE.parents[1]
 DATA_DIR = ROOT / "data"
 DATAPACKAGE = DATA_DIR / "datapackage.json"
 EVIDENCE_CSV = DATA_DIR / "evidence.csv"

@@ -63,11 +63,11 @@ class Folders:
 
     @property
     def site(self) -> Path:
-        return self.build / "html"
+        return self.book.site_dir
 
     @property
     def pdf(self) -> Path:
-        return self.build / "pdf"
+        return self.book.pdf_dir
 
     @property
     def epub(self) -> Path:

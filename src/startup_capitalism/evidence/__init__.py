@@ -587,7 +587,7 @@ def _package_digest() -> str:
     """This package's code, hashed once per process: the code a process runs does not change
     under it (an edit to it takes a new process, as the preview's rebuilds are)."""
     digest = hashlib.sha256(pd.__version__.encode())
-    _digest_files(digest, sorted(Path(__file__).resolve().parents[1].rglob("*.py")))
+    _digest_files(digest, sorted(paths.PACKAGE.rglob("*.py")))
     return digest.hexdigest()
 
 

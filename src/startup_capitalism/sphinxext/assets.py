@@ -24,7 +24,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-PACKAGE = Path(__file__).parents[1]
+from .. import paths
+
+PACKAGE = paths.PACKAGE
 SITE_ASSETS = ("startup-charts.css", "startup-charts.js", "startup-site.js")
 ICON_STYLESHEET = "startup-icons.css"
 # icons the theme's scripts switch to at run time, which no page's HTML names

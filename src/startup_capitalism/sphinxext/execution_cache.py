@@ -22,7 +22,7 @@ LOGGER = logging.getLogger(__name__)
 EXECUTION_CACHE_VERSIONS_KEPT = 4
 
 
-PACKAGE = Path(__file__).resolve().parents[1]
+PACKAGE = paths.PACKAGE
 
 
 def inputs_fingerprint(root: Path) -> str:

@@ -41,7 +41,7 @@ LOGGER = logging.getLogger(__name__)
 WORKS_CITED = "works-cited"
 BOOK_WORKS_CITED = "book/works-cited"
 EXPLORER = "book/evidence-explorer"
-STATIC = Path(__file__).parents[1] / "citations_static"
+STATIC = paths.PACKAGE / "citations_static"
 
 
 class works_cited_list(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
