@@ -427,11 +427,12 @@ TOOLTIP_LINES = """tooltip => {
   // every line of text in the tooltip, as the browser lays it out, with the row it belongs to
   const lines = [];
   tooltip.querySelectorAll('tr').forEach((row, index) => {
-    row.querySelectorAll('td').forEach(cell => {
+    row.querySelectorAll('td').forEach((cell, column) => {
       const range = document.createRange();
       range.selectNodeContents(cell);
       Array.from(range.getClientRects()).filter(r => r.width > 0 && r.height > 0)
-        .forEach(r => lines.push({row: index, left: r.left, right: r.right, top: r.top, bottom: r.bottom}));
+        .forEach(r => lines.push({row: index, column, text: cell.textContent.slice(0, 40),
+                                  left: r.left, right: r.right, top: r.top, bottom: r.bottom}));
     });
   });
   const box = tooltip.getBoundingClientRect();
@@ -470,6 +471,35 @@ def longest_quote_tooltip(page, touch: bool):
 TABLET = {"width": 768, "height": 900}
 
 
+def overlapping_lines(lines: list[dict]) -> list[tuple[dict, dict]]:
+    """Pairs of laid-out lines (TOOLTIP_LINES) of different cells that overlap on screen."""
+    return [
+        (a, b)
+        for i, a in enumerate(lines)
+        for b in lines[i + 1 :]
+        if (a["row"], a["column"]) != (b["row"], b["column"])
+        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5
+        and min(a["right"], b["right"]) - max(a["left"], b["left"]) > 0.5
+    ]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_long_field_name_in_a_tooltip_wraps_beside_its_value(browser, site_url, viewport):
+    """The bars' tooltips name their count with the axis title, a long one: it wraps in its own cell."""
+    page, context, _, _, _ = visit(browser, site_url, f"chapters/{FIRST.dirname}/finance", viewport)
+    try:
+        bar = page.locator(".startup-chart svg g.mark-rect path").first
+        bar.scroll_into_view_if_needed()
+        bar.hover()
+        tooltip = page.locator("#vg-tooltip-element")
+        tooltip.wait_for(state="visible", timeout=5_000)
+        lines = tooltip.evaluate(TOOLTIP_LINES)["lines"]
+        assert max(len(line["text"]) for line in lines if line["column"] == 0) >= 30, "no long name"
+        assert overlapping_lines(lines) == []
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("viewport", [PHONE, TABLET, DESKTOP], ids=["phone", "tablet", "desktop"])
 def test_the_longest_quote_reads_line_by_line_in_an_opaque_tooltip_on_screen(browser, site_url, viewport):
     touch = viewport is PHONE
@@ -481,16 +511,8 @@ def test_the_longest_quote_reads_line_by_line_in_an_opaque_tooltip_on_screen(bro
         assert "The chapter says" in tooltip.inner_text()
         laid_out = tooltip.evaluate(TOOLTIP_LINES)
         lines = laid_out["lines"]
-        # no line of one row overlaps a line of another row: the quote never runs under the citation
-        overlaps = [
-            (a, b)
-            for i, a in enumerate(lines)
-            for b in lines[i + 1 :]
-            if a["row"] != b["row"]
-            and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5
-            and min(a["right"], b["right"]) - max(a["left"], b["left"]) > 0.5
-        ]
-        assert overlaps == []
+        # the quote never runs under the citation, nor a long name over its value
+        assert overlapping_lines(lines) == []
         assert laid_out["hidden"] == [], "a value is cut off"
         box = laid_out["box"]
         assert box["left"] >= 0 and box["right"] <= viewport["width"]
