@@ -95,24 +95,6 @@ def unquoted_words(page) -> str:
     pytest.fail(f"{page}: every passage is quoted by a row")
 
 
-def test_a_data_edit_executes_the_notebooks_that_read_it_and_changes_the_chart(scratch_book):
-    data = scratch_book / "data" / "evidence.csv"
-    row = next(
-        line
-        for line in data.read_text(encoding="utf-8").splitlines()
-        if "Average job tenure in Japan" in line
-    )
-    # the row's title (a value must stay one its quote states: the validator checks it)
-    title = ",Average job tenure in Japan,"
-    with edited(data, row, row.replace(title, ",Average job tenure in Japan (edited),")):
-        log = build(scratch_book)
-        executed = EXECUTED.findall(log)
-        print("executed:", *executed, sep="\n  ")
-        assert len(executed) == NOTEBOOK_COUNT, "every notebook reads the evidence, so each re-executes"
-        page = (scratch_book / "_build" / "html" / "chapters" / "02-japan" / "employment.html").read_text()
-        assert "Average job tenure in Japan (edited)" in page
-
-
 # A glue key no notebook glued is a warning at the page's line like the undefined label below, and
 # stops the build the same way: tests/test_glued.py checks its message on a fixture book in seconds.
 BAD_EDITS = {
@@ -230,34 +212,30 @@ def test_a_section_page_without_a_notebook_fails_the_structure_test_saying_what_
     ) in log, log[-3000:]
 
 
-def test_reviewers_get_binder_repository_and_download_buttons(scratch_book):
-    build(scratch_book, REPOSITORY_URL="https://github.com/example-org/startup-capitalism")
-    page = (scratch_book / "_build" / "html" / "notebooks" / "02-japan" / "finance.html").read_text()
-    assert (
-        "https://mybinder.org/v2/gh/example-org/startup-capitalism/main"
-        "?urlpath=lab/tree/notebooks/02-japan/finance.md"
-    ) in page
-    assert 'href="https://github.com/example-org/startup-capitalism"' in page
-    assert "_sources/notebooks/02-japan/finance.md" in page  # download the MyST source
-
-
 def published_sums(copy) -> dict[str, str]:
     return checksums.read_sums(copy / "_build" / "html" / checksums.SUMS)
 
 
 def test_edits_undone_leave_the_site_a_cold_build_makes(scratch_book):
-    """A prose edit, a data edit, a notebook's code edit and a page added, built incrementally
+    """A prose edit, two data edits, a notebook's code edit and a page added, built incrementally
     (`make html`), then undone and built again: the site is then file for file what a cold build of
     the same files makes (the notebooks' outputs from the execution cache, keyed on their code and
     inputs: what differs is Sphinx's incremental state, and a stale file or byte would show), also
     when the undoing build is dated a day later, as after a new commit. The edits are made
     together: each takes its own way through the incremental build (a page read again, notebooks
-    executed again, a page added and removed) in the same two builds."""
+    executed again, a page added and removed) in the same two builds.
+
+    The edited build also shows what a data edit does: an evidence row's title reworded executes
+    every notebook (each reads the evidence) and reaches the chart that shows the row."""
     page = scratch_book / f"{chapter_docnames()[0]}.md"
     datapackage = scratch_book / "data" / "datapackage.json"
+    evidence_csv = scratch_book / "data" / "evidence.csv"
     notebook = sorted((scratch_book / "notebooks").rglob("*.md"))[0]
     probe = scratch_book / "guard-probe.md"
+    # the row's title (a value must stay one its quote states: the validator checks it)
+    title = ",Average job tenure in Japan,"
     edits = [
+        (evidence_csv, evidence_csv.read_text(encoding="utf-8").replace(title, title[:-1] + " (edited),", 1)),
         (page, page.read_text(encoding="utf-8") + "\nA paragraph added for a moment by the build guard.\n"),
         (
             datapackage,
@@ -273,7 +251,11 @@ def test_edits_undone_leave_the_site_a_cold_build_makes(scratch_book):
     for path, edited_text in edits:
         path.write_text(edited_text, encoding="utf-8")
     try:
-        build(scratch_book)
+        log = build(scratch_book)
+        executed = EXECUTED.findall(log)
+        assert len(executed) == NOTEBOOK_COUNT, f"a data edit executed only {executed}: each reads the data"
+        chart_page = scratch_book / "_build" / "html" / "chapters" / "02-japan" / "employment.html"
+        assert "Average job tenure in Japan (edited)" in chart_page.read_text(encoding="utf-8")
     finally:
         for path, original in originals:
             if original is None:
@@ -312,3 +294,15 @@ def test_a_plain_jupyter_book_build_leaves_the_published_site_alone(scratch_book
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith("startup_capitalism:") and "make html" in last_line, result.stderr
     assert checksums.sums_of(site) == before
+
+
+# last: its build sets the repository's address, a new configuration that writes every page again
+def test_reviewers_get_binder_repository_and_download_buttons(scratch_book):
+    build(scratch_book, REPOSITORY_URL="https://github.com/example-org/startup-capitalism")
+    page = (scratch_book / "_build" / "html" / "notebooks" / "02-japan" / "finance.html").read_text()
+    assert (
+        "https://mybinder.org/v2/gh/example-org/startup-capitalism/main"
+        "?urlpath=lab/tree/notebooks/02-japan/finance.md"
+    ) in page
+    assert 'href="https://github.com/example-org/startup-capitalism"' in page
+    assert "_sources/notebooks/02-japan/finance.md" in page  # download the MyST source
