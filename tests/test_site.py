@@ -62,8 +62,11 @@ def test_the_vega_bundle_is_served_by_the_site(built_book):
     assert bundle.is_file() and bundle.stat().st_size > 500_000
 
     def loads_bundle(docname):
+        """The chart script names the site's bundle, which it loads once the page is painted."""
         return any(
-            "vega-offline.js" in (script.get("src") or "")
+            "startup-charts.js" in (script.get("src") or "")
+            and (script.get("data-vega") or "").split("?")[0].endswith("_static/vega-offline.js")
+            and (built_book.site / docname).parent.joinpath(script["data-vega"]).resolve() == bundle.resolve()
             for script in built_book.page(docname).find_all("script")
         )
 

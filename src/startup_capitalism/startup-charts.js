@@ -1,6 +1,7 @@
 /* Draws the book's charts (specs in <script type="application/json" class="startup-chart-spec">)
-   with the site's own Vega, loaded deferred just before this script. Charts follow the theme's
-   light/dark mode, show a tooltip on a tap, and get keyboard controls for their legend filter. */
+   with the site's own Vega, which this script loads once the page has been painted. Charts follow
+   the theme's light/dark mode, show a tooltip on a tap, and get keyboard controls for their legend
+   filter. */
 (function () {
   "use strict";
 
@@ -286,8 +287,28 @@
     new MutationObserver(watch).observe(document.body, { childList: true });
   }
 
-  function start() {
-    watchTooltip();
+  // the site's Vega bundle, loaded once the page has been painted (see afterFirstPaint)
+  var VEGA = document.currentScript ? document.currentScript.getAttribute("data-vega") : null;
+
+  // the reader sees the text before the 0.9 MB bundle is fetched and run; a hidden tab, which
+  // paints no frame, still draws within a second
+  function afterFirstPaint(then) {
+    var done = false;
+    var once = function () { if (!done) { done = true; then(); } };
+    window.requestAnimationFrame(function () { setTimeout(once, 0); });
+    setTimeout(once, 1000);
+  }
+
+  function loadVega(then) {
+    if (typeof window.vegaEmbed === "function" || !VEGA) { then(); return; }
+    var script = document.createElement("script");
+    script.src = VEGA;
+    script.onload = then;
+    script.onerror = then;  // each chart then says that the bundle did not load
+    document.head.appendChild(script);
+  }
+
+  function drawAll() {
     document.querySelectorAll("script.startup-chart-spec").forEach(function (script) {
       var target = document.getElementById(script.getAttribute("data-chart"));
       if (!target) return;
@@ -306,6 +327,11 @@
         if (chart.view && (chart.target.clientWidth < NARROW) !== chart.narrow) draw(chart);
       }).observe(target);
     });
+  }
+
+  function start() {
+    watchTooltip();
+    afterFirstPaint(function () { loadVega(drawAll); });
     // the reader switched between light and dark: draw the charts again in the new mode
     new MutationObserver(function () {
       var dark = isDark();
