@@ -258,6 +258,7 @@
       htmlLegend(chart, result.view);
     }).catch(function (error) {
       chart.target.textContent = "The chart could not be drawn: " + error;
+      chart.target.classList.add("startup-chart-failed");
       console.error(error);
     });
   }
@@ -317,6 +318,7 @@
                     filtered: script.textContent.indexOf('"bind":"legend"') >= 0 };
       if (typeof window.vegaEmbed !== "function") {
         target.textContent = "This chart needs the book's vega-offline.js, which did not load.";
+        target.classList.add("startup-chart-failed");
         console.error("vegaEmbed is not loaded for #" + target.id);
         return;
       }

@@ -23,6 +23,10 @@ CHARTS_DRAWN = """() => {
   const charts = Array.from(document.querySelectorAll('.startup-chart'));
   return charts.every(c => c.querySelector('svg g[class*="mark-"] path, svg g[class*="mark-"] line'));
 }"""
+# every chart either drawn or marked by startup-charts.js as one it could not draw (its text says why)
+CHARTS_SETTLED = """() => Array.from(document.querySelectorAll('.startup-chart')).every(c =>
+  c.classList.contains('startup-chart-failed')
+  || c.querySelector('svg g[class*="mark-"] path, svg g[class*="mark-"] line'))"""
 
 
 class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
