@@ -130,3 +130,16 @@ def test_the_command_line_takes_the_book_of_its_working_folder(copy, monkeypatch
     monkeypatch.chdir(Path("/"))
     assert main(["validate"]) == 2
     assert "not inside a book" in capsys.readouterr().err
+
+
+def test_the_validator_run_alone_outside_a_book_says_so_in_one_line(monkeypatch, capsys):
+    """`python -m startup_capitalism.evidence.validate` (CONTRIBUTING's check of a draft CSV) run
+    where no book is: exit 2 and one line saying what to do, no traceback."""
+    from startup_capitalism.evidence import validate
+
+    monkeypatch.chdir(Path("/"))
+    with pytest.raises(SystemExit) as stopped:
+        validate.main(["--evidence", str(BOOK.evidence_csv)])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2
+    assert err.count("\n") == 1 and "not inside a book" in err and "give --root" in err, err

@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..book import Book
+from ..book import Book, NotInABookError
 
 
 def _reported(problems: list, summary: str) -> bool:
@@ -43,7 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         "--uncoded", type=Path, help="the chapter quantities deliberately not coded, each with its reason"
     )
     arguments = parser.parse_args(argv)
-    book = Book(arguments.root) if arguments.root else Book.containing(Path.cwd())
+    try:
+        book = Book(arguments.root) if arguments.root else Book.containing(Path.cwd())
+    except NotInABookError as error:  # said in one line, as by `python -m startup_capitalism`
+        parser.exit(2, f"{parser.prog}: {error}; run it in the book's folder or give --root\n")
     arguments.evidence = arguments.evidence or book.evidence_csv
     arguments.actors = arguments.actors or book.actors_csv
     arguments.scores = arguments.scores or book.scores_csv
