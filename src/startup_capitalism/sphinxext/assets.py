@@ -1,7 +1,7 @@
 """Sphinx extension: the site in a reader's browser (assets, icons, the theme's head).
 
-- the Vega, Vega-Lite and Vega-Embed JavaScript served from the site itself, deferred, on the
-  pages that draw a chart, with the book's chart script after it;
+- the Vega, Vega-Lite and Vega-Embed JavaScript served from the site itself, on the pages that
+  draw a chart: the book's chart script (deferred) loads it once the page has been painted;
 - the theme's icons from a small generated stylesheet (SVG masks of the icons the pages use)
   instead of its 1.5 MB `fontawesome.js`; page assets a page does not use are left out;
 - one viewport tag, the search scripts deferred (templates/layout.html) and one title per page;
