@@ -36,7 +36,7 @@ def test_every_locked_package_has_a_hash():
 
 
 def test_the_lock_matches_requirements_txt():
-    assert lockfile.staleness() is None, "run `make lock`"
+    assert lockfile.staleness(ROOT / "requirements.txt", LOCK) is None, "run `make lock`"
 
 
 def test_every_direct_requirement_is_locked_at_its_pinned_version():

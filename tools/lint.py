@@ -20,21 +20,24 @@ from pathlib import Path
 
 import jupytext
 
-# the tree this tool is in (a scratch copy lints itself, whichever tree the package is installed from)
-ROOT = Path(__file__).resolve().parents[1]
+from startup_capitalism.book import Book, NotInABookError
 
 CODE = ["src", "tools", "tests", "benchmarks", "conftest.py"]
-NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.md"))
-WORKFLOWS = ROOT / ".github" / "workflows"
+WORKFLOWS = Path(".github") / "workflows"
 BIN = Path(sys.executable).parent
 
 
-def run(command: list[str], rename: tuple[str, str] | None = None) -> bool:
-    """Run a checker; print its output (temporary paths renamed to the notebooks'); True if clean."""
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+def notebooks(book: Book) -> list[Path]:
+    return sorted(book.notebooks_dir.rglob("*.md"))
+
+
+def run(root: Path, command: list[str], rename: tuple[str, str] | None = None) -> bool:
+    """Run a checker in `root`; print its output (temporary paths renamed to the notebooks');
+    True if clean."""
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True)
     output = result.stdout + result.stderr
     if rename:
-        output = at_file_lines(output.replace(rename[0], rename[1]).replace(".ipynb", ".md"))
+        output = at_file_lines(root, output.replace(rename[0], rename[1]).replace(".ipynb", ".md"))
     if result.returncode != 0:
         print(output.rstrip(), file=sys.stderr)
     return result.returncode == 0
@@ -59,11 +62,11 @@ def cell_first_lines(notebook: Path) -> dict[int, int]:
     return starts
 
 
-def at_file_lines(output: str) -> str:
+def at_file_lines(root: Path, output: str) -> str:
     """ruff's `NOTEBOOK.md:cell N:ROW:COL` (and its `::: cell N` frames) as `NOTEBOOK.md:LINE:COL`."""
 
     def line_of(notebook: str, cell: str, row: str) -> int:
-        return cell_first_lines(ROOT / notebook).get(int(cell), 1) + int(row) - 1
+        return cell_first_lines(root / notebook).get(int(cell), 1) + int(row) - 1
 
     output = re.sub(
         r"(\S+\.md):cell (\d+):(\d+):(\d+)",
@@ -73,10 +76,12 @@ def at_file_lines(output: str) -> str:
     return re.sub(r"::: cell \d+\n", "", output)
 
 
-def check_notebook_code(ruff: str, config: list[str], scratch: str, converted: dict[Path, Path]) -> bool:
+def check_notebook_code(
+    root: Path, ruff: str, config: list[str], scratch: str, converted: dict[Path, Path]
+) -> bool:
     """ruff check over the converted notebooks, each finding at its line of the `.md` file."""
     result = subprocess.run(
-        [ruff, "check", "--output-format", "json", *config, scratch], cwd=ROOT, capture_output=True, text=True
+        [ruff, "check", "--output-format", "json", *config, scratch], cwd=root, capture_output=True, text=True
     )
     try:
         findings = json.loads(result.stdout or "[]")
@@ -88,55 +93,60 @@ def check_notebook_code(ruff: str, config: list[str], scratch: str, converted: d
         row, column = finding["location"]["row"], finding["location"]["column"]
         line = cell_first_lines(notebook).get(finding.get("cell"), 1) + row - 1
         fixable = " [*]" if finding.get("fix") else ""
-        shown = notebook.relative_to(ROOT)
+        shown = notebook.relative_to(root)
         print(f"{shown}:{line}:{column}: {finding['code']}{fixable} {finding['message']}", file=sys.stderr)
     return not findings and result.returncode == 0
 
 
-def check() -> bool:
-    ruff = str(BIN / "ruff")
-    clean = run([ruff, "check", "--output-format", "concise", *CODE])
-    clean &= run([ruff, "format", "--check", "--diff", *CODE])
+def check(book: Book) -> bool:
+    root, ruff = book.root, str(BIN / "ruff")
+    clean = run(root, [ruff, "check", "--output-format", "concise", *CODE])
+    clean &= run(root, [ruff, "format", "--check", "--diff", *CODE])
     with tempfile.TemporaryDirectory(prefix="lint-notebooks-") as scratch:
         converted = {}
-        for notebook in NOTEBOOKS:
-            target = Path(scratch) / notebook.relative_to(ROOT).with_suffix(".ipynb")
+        for notebook in notebooks(book):
+            target = Path(scratch) / notebook.relative_to(root).with_suffix(".ipynb")
             target.parent.mkdir(parents=True, exist_ok=True)
             jupytext.write(jupytext.read(notebook), target)
             converted[target.resolve()] = notebook
-        config = ["--config", str(ROOT / "pyproject.toml")]
+        config = ["--config", str(root / "pyproject.toml")]
         rename = (f"{scratch}/", "")
-        clean &= check_notebook_code(ruff, config, scratch, converted)
-        clean &= run([ruff, "format", "--check", *config, scratch], rename)
-    workflows = sorted(WORKFLOWS.glob("*.y*ml"))
+        clean &= check_notebook_code(root, ruff, config, scratch, converted)
+        clean &= run(root, [ruff, "format", "--check", *config, scratch], rename)
+    workflows = sorted((root / WORKFLOWS).glob("*.y*ml"))
     if not workflows:
-        print(f"lint: no workflow in {WORKFLOWS.relative_to(ROOT)}", file=sys.stderr)
+        print(f"lint: no workflow in {WORKFLOWS}", file=sys.stderr)
         clean = False
-    clean &= run([str(BIN / "actionlint"), *map(str, workflows)])
+    clean &= run(root, [str(BIN / "actionlint"), *map(str, workflows)])
     return clean
 
 
-def fix() -> None:
-    ruff = str(BIN / "ruff")
-    subprocess.run([ruff, "check", "--fix", *CODE], cwd=ROOT)
-    subprocess.run([ruff, "format", *CODE], cwd=ROOT, check=True)
-    for notebook in NOTEBOOKS:
+def fix(book: Book) -> None:
+    root, ruff = book.root, str(BIN / "ruff")
+    subprocess.run([ruff, "check", "--fix", *CODE], cwd=root)
+    subprocess.run([ruff, "format", *CODE], cwd=root, check=True)
+    for notebook in notebooks(book):
         for step in (f"{ruff} check --fix --exit-zero --quiet {{}}", f"{ruff} format --quiet {{}}"):
             subprocess.run(
-                [str(BIN / "jupytext"), "--quiet", "--pipe", step, str(notebook)], cwd=ROOT, check=True
+                [str(BIN / "jupytext"), "--quiet", "--pipe", step, str(notebook)], cwd=root, check=True
             )
 
 
 def main(argv: list[str]) -> int:
-    if argv == ["--fix"]:
-        fix()
-    elif argv:
+    if argv not in ([], ["--fix"]):
         print(__doc__, file=sys.stderr)
         return 2
-    if check():
+    try:  # the book of the working folder: `make lint` runs in the tree it lints, a scratch copy too
+        book = Book.containing(Path.cwd())
+    except NotInABookError as error:
+        print(f"lint: {error}; run it in the book's folder", file=sys.stderr)
+        return 2
+    if argv == ["--fix"]:
+        fix(book)
+    if check(book):
         print(
             f"lint: ruff (check and format) and actionlint: no findings in {', '.join(CODE)}, "
-            f"{len(NOTEBOOKS)} notebooks and the workflows"
+            f"{len(notebooks(book))} notebooks and the workflows"
         )
         return 0
     print(

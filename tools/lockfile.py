@@ -22,27 +22,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-# The one root the package does not give (startup_capitalism.paths.ROOT): `make lock-check` runs
-# this with the system Python before .venv and the package exist.
-ROOT = Path(__file__).resolve().parent.parent
-REQUIREMENTS = ROOT / "requirements.txt"
-LOCK = ROOT / "requirements.lock"
+# the two files, in the tree the command runs in (make's folder); `make lock-check` runs this with
+# the system Python before .venv and the package exist, so the book's root is that folder
+REQUIREMENTS = "requirements.txt"
+LOCK = "requirements.lock"
 PYTHON_VERSION = "3.11"  # the lock's target: the Python of the Debian machines and of CI
 STAMP = "# requirements.txt sha256: "
 
 
-def requirements_digest(requirements: Path = REQUIREMENTS) -> str:
+def requirements_digest(requirements: Path) -> str:
     return hashlib.sha256(requirements.read_bytes()).hexdigest()
 
 
-def recorded_digest(lock: Path = LOCK) -> str | None:
+def recorded_digest(lock: Path) -> str | None:
     if not lock.is_file():
         return None
     first = lock.read_text(encoding="utf-8").partition("\n")[0]
     return first.removeprefix(STAMP).strip() if first.startswith(STAMP) else None
 
 
-def staleness(requirements: Path = REQUIREMENTS, lock: Path = LOCK) -> str | None:
+def staleness(requirements: Path, lock: Path) -> str | None:
     """Why the lock cannot be installed as it is, or None when it matches requirements.txt."""
     name = lock.name
     if not lock.is_file():
@@ -67,7 +66,7 @@ def uv() -> str:
     return found
 
 
-def compile_lock(requirements: Path = REQUIREMENTS, lock: Path = LOCK) -> None:
+def compile_lock(requirements: Path, lock: Path) -> None:
     command = [
         uv(),
         "pip",
@@ -110,21 +109,25 @@ def compile_lock(requirements: Path = REQUIREMENTS, lock: Path = LOCK) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv not in (["compile"], ["check"]):
+        print(__doc__, file=sys.stderr)
+        return 2
+    requirements, lock = Path.cwd() / REQUIREMENTS, Path.cwd() / LOCK
+    if not requirements.is_file():
+        print(f"lockfile: no {REQUIREMENTS} in {Path.cwd()}: run it in the book's folder", file=sys.stderr)
+        return 2
     if argv == ["compile"]:
-        compile_lock()
+        compile_lock(requirements, lock)
         return 0
-    if argv == ["check"]:
-        problem = staleness()
-        if problem:
-            print(
-                f"lockfile: {problem}.\nlockfile: run `make lock` to resolve {REQUIREMENTS.name} "
-                f"again, then commit both files.",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    print(__doc__, file=sys.stderr)
-    return 2
+    problem = staleness(requirements, lock)
+    if problem:
+        print(
+            f"lockfile: {problem}.\nlockfile: run `make lock` to resolve {REQUIREMENTS} "
+            f"again, then commit both files.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
