@@ -78,41 +78,37 @@ class Book:
 
     # --- folders and data ----------------------------------------------------------------------
 
-    def _under(self, path: Path) -> Path:
-        """`path` (one of `paths`, under this repository) under this book's root instead."""
-        return self.root / path.relative_to(paths.ROOT)
-
     @property
     def chapters_dir(self) -> Path:
-        return self._under(paths.CHAPTERS_DIR)
+        return self.root / paths.CHAPTERS_DIR
 
     @property
     def notebooks_dir(self) -> Path:
-        return self._under(paths.NOTEBOOKS_DIR)
+        return self.root / paths.NOTEBOOKS_DIR
 
     @property
     def data_dir(self) -> Path:
-        return self._under(paths.DATA_DIR)
+        return self.root / paths.DATA_DIR
 
     @property
     def datapackage(self) -> Path:
-        return self._under(paths.DATAPACKAGE)
+        return self.root / paths.DATAPACKAGE
 
     @property
     def evidence_csv(self) -> Path:
-        return self._under(paths.EVIDENCE_CSV)
+        return self.root / paths.EVIDENCE_CSV
 
     @property
     def actors_csv(self) -> Path:
-        return self._under(paths.ACTORS_CSV)
+        return self.root / paths.ACTORS_CSV
 
     @property
     def scores_csv(self) -> Path:
-        return self._under(paths.SCORES_CSV)
+        return self.root / paths.SCORES_CSV
 
     @property
     def uncoded_csv(self) -> Path:
-        return self._under(paths.UNCODED_CSV)
+        return self.root / paths.UNCODED_CSV
 
     @property
     def build_dir(self) -> Path:

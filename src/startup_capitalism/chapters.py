@@ -55,11 +55,11 @@ class Chapter:
 
     @property
     def folder(self) -> Path:
-        return self.root / paths.CHAPTERS_DIR.name / self.dirname
+        return self.root / paths.CHAPTERS_DIR / self.dirname
 
     @property
     def notebooks_folder(self) -> Path:
-        return self.root / paths.NOTEBOOKS_DIR.name / self.dirname
+        return self.root / paths.NOTEBOOKS_DIR / self.dirname
 
     @property
     def label_prefix(self) -> str:

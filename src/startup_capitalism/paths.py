@@ -1,18 +1,20 @@
-"""Every path of the project, resolved from this file so that it holds from any working folder."""
+"""The layout of a book (each path relative to its root: `Book` joins them to the root it is given),
+the package's own folder, and the repository the package is installed from."""
 
 import os
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent  # this package's folder (its code, its static files)
+# the repository this package is installed from (editable): Book.from_here() and the benchmarks
 ROOT = PACKAGE.parents[1]
-DATA_DIR = ROOT / "data"
+DATA_DIR = Path("data")
 DATAPACKAGE = DATA_DIR / "datapackage.json"
 EVIDENCE_CSV = DATA_DIR / "evidence.csv"
 ACTORS_CSV = DATA_DIR / "actors.csv"
 SCORES_CSV = DATA_DIR / "scores.csv"
 UNCODED_CSV = DATA_DIR / "uncoded-quantities.csv"
-CHAPTERS_DIR = ROOT / "chapters"
-NOTEBOOKS_DIR = ROOT / "notebooks"
+CHAPTERS_DIR = Path("chapters")
+NOTEBOOKS_DIR = Path("notebooks")
 
 
 def build_folder(root: Path) -> Path:

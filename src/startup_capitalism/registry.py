@@ -172,7 +172,7 @@ def _files(entries: list[dict]) -> list[str]:
 
 def chapter_pages(root: Path, chapter: Chapter) -> list[str]:
     """Docnames of the chapter's pages on disk, the opening first."""
-    folder = root / paths.CHAPTERS_DIR.name / chapter.dirname
+    folder = root / paths.CHAPTERS_DIR / chapter.dirname
     return [
         docname(paths.CHAPTERS_DIR.name, chapter, page.stem)
         for page in sorted(folder.glob("*.md"), key=lambda page: (page.name != OPENING_PAGE, page.name))
@@ -180,7 +180,7 @@ def chapter_pages(root: Path, chapter: Chapter) -> list[str]:
 
 
 def chapter_notebooks(root: Path, chapter: Chapter) -> list[str]:
-    folder = root / paths.NOTEBOOKS_DIR.name / chapter.dirname
+    folder = root / paths.NOTEBOOKS_DIR / chapter.dirname
     return [docname(paths.NOTEBOOKS_DIR.name, chapter, page.stem) for page in sorted(folder.glob("*.md"))]
 
 
@@ -205,7 +205,7 @@ def _page_problems(root: Path, where: str, listed: list[str], chapter: Chapter) 
 
 def registration_problems(root: Path) -> list[str]:
     """What in the TOCs and the data package does not match the declared chapters (empty if all do)."""
-    chapters = all_chapters(root / paths.CHAPTERS_DIR.name)
+    chapters = all_chapters(root / paths.CHAPTERS_DIR)
     problems = []
     site, _ = read_toc(root / SITE_TOC)
     chapter_parts = [part for part in site.get("parts", []) if _part_number(part) is not None]
@@ -251,7 +251,7 @@ def registration_problems(root: Path) -> list[str]:
 
 
 def _datapackage_problems(root: Path, chapters: list[Chapter]) -> list[str]:
-    package = json.loads((root / paths.DATA_DIR.name / paths.DATAPACKAGE.name).read_text(encoding="utf-8"))
+    package = json.loads((root / paths.DATAPACKAGE).read_text(encoding="utf-8"))
     sections = {Path(name).name for chapter in chapters for name in chapter_notebooks(root, chapter)}
     expected = {
         "country": {c.country for c in chapters},

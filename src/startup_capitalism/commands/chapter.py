@@ -264,7 +264,7 @@ def toc_sections(chapter: Chapter, manuscript: Manuscript) -> list[dict]:
 def check_number_is_free(manuscript_path: Path, root: Path) -> None:
     """Refuse a chapter number that is taken, before anything else is read."""
     first_line, number, _ = read_opening(manuscript_path)
-    taken = {existing.number: existing for existing in all_chapters(root / paths.CHAPTERS_DIR.name)}
+    taken = {existing.number: existing for existing in all_chapters(root / paths.CHAPTERS_DIR)}
     if number in taken:
         raise ManuscriptError(
             manuscript_path,
@@ -279,8 +279,8 @@ def check_new(manuscript: Manuscript, chapter: Chapter, root: Path) -> None:
     received into `sources/manuscript/` under the copy's name, is not a copy)."""
     first_line = manuscript.pages[0].line
     targets = [
-        Path(paths.CHAPTERS_DIR.name) / chapter.dirname,
-        Path(paths.NOTEBOOKS_DIR.name) / chapter.dirname,
+        paths.CHAPTERS_DIR / chapter.dirname,
+        paths.NOTEBOOKS_DIR / chapter.dirname,
     ]
     if not is_the_copy(manuscript.path, chapter, root):
         targets.append(Path(chapter.manuscript))
@@ -349,20 +349,20 @@ def stage(manuscript: Manuscript, root: Path, staging: Path) -> dict[Path, Path]
     (staging / registry.PDF_TOC).write_text(
         registry.dump_toc(registry.pdf_toc_with(pdf, chapter, sections), pdf_header), encoding="utf-8"
     )
-    uncoded = root / paths.DATA_DIR.name / paths.UNCODED_CSV.name
+    uncoded = root / paths.UNCODED_CSV
     (staging / uncoded.name).write_text(
         uncoded.read_text(encoding="utf-8") + uncoded_lines(chapter, pages_dir, root), encoding="utf-8"
     )
-    datapackage = root / paths.DATA_DIR.name / paths.DATAPACKAGE.name
+    datapackage = root / paths.DATAPACKAGE
     package = registry.datapackage_with(
         json.loads(datapackage.read_text(encoding="utf-8")),
-        [*all_chapters(root / paths.CHAPTERS_DIR.name), chapter],
+        [*all_chapters(root / paths.CHAPTERS_DIR), chapter],
         notebooks,
     )
     (staging / "datapackage.json").write_text(registry.dump_datapackage(package), encoding="utf-8")
     moves = {
-        pages_dir: root / paths.CHAPTERS_DIR.name / chapter.dirname,
-        notebooks_dir: root / paths.NOTEBOOKS_DIR.name / chapter.dirname,
+        pages_dir: root / paths.CHAPTERS_DIR / chapter.dirname,
+        notebooks_dir: root / paths.NOTEBOOKS_DIR / chapter.dirname,
         copy: root / chapter.manuscript,
         staging / registry.SITE_TOC: root / registry.SITE_TOC,
         staging / registry.PDF_TOC: root / registry.PDF_TOC,
