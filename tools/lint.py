@@ -21,14 +21,11 @@ from pathlib import Path
 import jupytext
 
 from startup_capitalism.book import Book, NotInABookError
+from startup_capitalism.commands.execute import notebooks
 
 CODE = ["src", "tools", "tests", "benchmarks", "conftest.py"]
 WORKFLOWS = Path(".github") / "workflows"
 BIN = Path(sys.executable).parent
-
-
-def notebooks(book: Book) -> list[Path]:
-    return sorted(book.notebooks_dir.rglob("*.md"))
 
 
 def run(root: Path, command: list[str], rename: tuple[str, str] | None = None) -> bool:
@@ -98,13 +95,14 @@ def check_notebook_code(
     return not findings and result.returncode == 0
 
 
-def check(book: Book) -> bool:
-    root, ruff = book.root, str(BIN / "ruff")
+def check(root: Path, pages: list[Path]) -> bool:
+    """ruff and actionlint over the tree at `root`, its MyST notebooks `pages` included."""
+    ruff = str(BIN / "ruff")
     clean = run(root, [ruff, "check", "--output-format", "concise", *CODE])
     clean &= run(root, [ruff, "format", "--check", "--diff", *CODE])
     with tempfile.TemporaryDirectory(prefix="lint-notebooks-") as scratch:
         converted = {}
-        for notebook in notebooks(book):
+        for notebook in pages:
             target = Path(scratch) / notebook.relative_to(root).with_suffix(".ipynb")
             target.parent.mkdir(parents=True, exist_ok=True)
             jupytext.write(jupytext.read(notebook), target)
@@ -121,11 +119,11 @@ def check(book: Book) -> bool:
     return clean
 
 
-def fix(book: Book) -> None:
-    root, ruff = book.root, str(BIN / "ruff")
+def fix(root: Path, pages: list[Path]) -> None:
+    ruff = str(BIN / "ruff")
     subprocess.run([ruff, "check", "--fix", *CODE], cwd=root)
     subprocess.run([ruff, "format", *CODE], cwd=root, check=True)
-    for notebook in notebooks(book):
+    for notebook in pages:
         for step in (f"{ruff} check --fix --exit-zero --quiet {{}}", f"{ruff} format --quiet {{}}"):
             subprocess.run(
                 [str(BIN / "jupytext"), "--quiet", "--pipe", step, str(notebook)], cwd=root, check=True
@@ -141,12 +139,13 @@ def main(argv: list[str]) -> int:
     except NotInABookError as error:
         print(f"lint: {error}; run it in the book's folder", file=sys.stderr)
         return 2
+    pages = notebooks(book)
     if argv == ["--fix"]:
-        fix(book)
-    if check(book):
+        fix(book.root, pages)
+    if check(book.root, pages):
         print(
             f"lint: ruff (check and format) and actionlint: no findings in {', '.join(CODE)}, "
-            f"{len(notebooks(book))} notebooks and the workflows"
+            f"{len(pages)} notebooks and the workflows"
         )
         return 0
     print(
