@@ -19,14 +19,12 @@ from pathlib import Path
 COMPRESSED_TYPES = (".html", ".js", ".css", ".svg", ".json", ".txt", ".map")
 CACHE_LIFETIME = "max-age=600"
 # a chart has drawn when its SVG holds at least one mark group with shapes in it
-CHARTS_DRAWN = """() => {
-  const charts = Array.from(document.querySelectorAll('.startup-chart'));
-  return charts.every(c => c.querySelector('svg g[class*="mark-"] path, svg g[class*="mark-"] line'));
-}"""
+DRAWN_MARKS = """'svg g[class*="mark-"] path, svg g[class*="mark-"] line'"""
+CHARTS_DRAWN = f"""() => Array.from(document.querySelectorAll('.startup-chart'))
+  .every(c => c.querySelector({DRAWN_MARKS}))"""
 # every chart either drawn or marked by startup-charts.js as one it could not draw (its text says why)
-CHARTS_SETTLED = """() => Array.from(document.querySelectorAll('.startup-chart')).every(c =>
-  c.classList.contains('startup-chart-failed')
-  || c.querySelector('svg g[class*="mark-"] path, svg g[class*="mark-"] line'))"""
+CHARTS_SETTLED = f"""() => Array.from(document.querySelectorAll('.startup-chart'))
+  .every(c => c.classList.contains('startup-chart-failed') || c.querySelector({DRAWN_MARKS}))"""
 
 
 class StaticHostHandler(http.server.SimpleHTTPRequestHandler):
