@@ -17,7 +17,7 @@ export REPOSITORY_URL REPOSITORY_BRANCH
 
 TEX_PACKAGES    := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
                    texlive-xetex latexmk fonts-freefont-otf tex-gyre texlive-plain-generic
-BROWSER_PACKAGES := chromium poppler-utils
+BROWSER_PACKAGES := chromium chromium-headless-shell poppler-utils
 # the EPUB's validator (Java), run by tests/test_epub.py
 EPUB_PACKAGES   := epubcheck
 # Java for the Nu HTML Checker (its jar and axe-core come from npm: tests/checkers/package.json)

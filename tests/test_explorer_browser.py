@@ -9,7 +9,7 @@ import contextlib
 import csv
 
 import pytest
-from test_browser import DESKTOP, PHONE, browser, site_url, visit  # noqa: F401 (pytest fixtures)
+from test_browser import DESKTOP, PHONE, browser, playwright, site_url, visit  # noqa: F401 (pytest fixtures)
 
 from conftest import ROOT
 from startup_capitalism.book import Book
