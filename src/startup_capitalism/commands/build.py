@@ -243,9 +243,16 @@ def typeset(folders: Folders, latex: Path) -> None:
     # one latexmk per PDF (the book's and each chapter's), as many at once as there are cores: each
     # writes only its own files (`<name>.aux`, `.log`, `.fdb_latexmk`, ...)
     jobs = f"--jobs={os.cpu_count() or 1}"
+    # LATEXMKOPTS=-xelatex, as the Makefile Sphinx writes advises "for faster builds": each xelatex
+    # pass writes an .xdv, and xdvipdfmx makes the PDF once from the last, rather than every pass
+    # writing a PDF (most of a pass's time is the charts' PNGs; measured: both PDFs of one chapter
+    # took 9.2 s of CPU against 15.0 s)
     with log.open("w", encoding="utf-8") as out:
         result = subprocess.run(
-            [os.environ.get("MAKE", "make"), jobs, "all-pdf"], cwd=latex, stdout=out, stderr=subprocess.STDOUT
+            [os.environ.get("MAKE", "make"), jobs, "all-pdf", "LATEXMKOPTS=-xelatex"],
+            cwd=latex,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     if result.returncode != 0:
         report_latex_errors(folders, latex)
