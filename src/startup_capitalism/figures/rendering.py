@@ -255,12 +255,20 @@ def chart_png(spec: dict) -> str:
     return base64.b64encode(png).decode("ascii")
 
 
+# a notebook shows each chart it glues (`glue(key, chart, display=False)`, then the chart as the
+# cell's output): both ask for the same spec's bundle, and its PNG is most of a notebook's time
+_RENDERED: dict[str, dict] = {}
+
+
 def render(spec: dict, **_metadata) -> dict:
-    return {
-        "text/html": chart_html(spec),
-        "image/png": chart_png(spec),
-        "text/plain": f"<Chart: {_title_text(spec) or spec.get('description', 'untitled')}>",
-    }
+    key = _canonical_json(spec)
+    if key not in _RENDERED:
+        _RENDERED[key] = {
+            "text/html": chart_html(spec),
+            "image/png": chart_png(spec),
+            "text/plain": f"<Chart: {_title_text(spec) or spec.get('description', 'untitled')}>",
+        }
+    return dict(_RENDERED[key])
 
 
 alt.renderers.register(RENDERER_NAME, render)
