@@ -107,7 +107,7 @@ DRIVER_OUTPUT = """==> [1/4] validating data/ against data/datapackage.json and 
 ==> [2/4] executing the notebooks whose code or inputs changed, 2 at once
     executing notebooks/02-japan/finance.md
     done in 40.6 s
-==> [3/4] HTML site, strict (executes only what the stage before could not)
+==> [3/4] HTML site, strict
     done in 12.3 s
 ==> [4/4] publishing
     site: _build/html/index.html

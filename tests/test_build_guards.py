@@ -102,13 +102,13 @@ BAD_EDITS = {
         "chapters/02-japan/innovation.md",
         None,
         "{ref}`no-such-label` ",
-        r"innovation\.md:\d+: WARNING: undefined label: 'no-such-label'",
+        r"innovation\.md:(?P<line>\d+): WARNING: undefined label: 'no-such-label'",
     ),
     "failing notebook cell": (
         "notebooks/02-japan/social-purpose.md",
         'purpose = evidence.section_rows(rows, chapter, "social-purpose")',
         'purpose = evidence.section_rows(rows, chapter, "social-purposes")',
-        r"social-purpose\.md(.|\n)*unknown section 'social-purposes'",
+        r"social-purpose\.md:(?P<line>\d+): a cell failed: KeyError: \"unknown section 'social-purposes'",
     ),
 }
 
@@ -123,7 +123,13 @@ def test_a_bad_edit_stops_every_build_says_where_and_publishes_nothing(scratch_b
     with edited(scratch_book / path, old, new):
         for run in ("first", "second"):
             log = build(scratch_book, expect_ok=False)
-            assert re.search(message, log), f"{run} build: {log[-3000:]}"
+            found = re.search(message, log)
+            assert found, f"{run} build: {log[-3000:]}"
+            # the line named is the one edited
+            edited_line = (
+                (scratch_book / path).read_text(encoding="utf-8").splitlines()[int(found["line"]) - 1]
+            )
+            assert new.strip() in edited_line, (found.group(), edited_line)
             assert "full log: _build/logs/" in log
             assert not (scratch_book / "_build" / "html").exists()
     build(scratch_book)  # fixed: the next build succeeds and publishes again

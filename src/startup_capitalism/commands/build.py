@@ -139,8 +139,9 @@ class Validation:
         self.folders.validated.write_text(self.inputs, encoding="utf-8")
 
 
-def execute_notebooks(folders: Folders, validation: Validation) -> list[str]:
-    """The notebooks the cache lacks, executed in parallel (`execute`); those that failed there."""
+def execute_notebooks(folders: Folders, validation: Validation) -> None:
+    """The notebooks the cache lacks, executed in parallel (`execute`): a failed one stops the
+    build, with its file, the line that raised and the error (the traceback goes to the log)."""
     from . import execute
 
     inputs = fingerprint(folders.book.root, EXECUTION_INPUTS) + sys.executable
@@ -150,16 +151,24 @@ def execute_notebooks(folders: Folders, validation: Validation) -> list[str]:
     folders.executed.unlink(missing_ok=True)
     # fail fast: bad data stops the build in seconds, before any notebook runs on it
     validation.check()
-    result = execute.execute_missing(
-        folders.book, folders.logs / "execute.log", lambda notebook: console.say(f"executing {notebook}")
-    )
-    for notebook, error in result.failed.items():
-        console.say(f"{notebook}: failed here: {error}; the HTML build executes it again and reports it")
+    log = folders.logs / "execute.log"
+    result = execute.execute_missing(folders.book, log, lambda notebook: console.say(f"executing {notebook}"))
     console.say(f"{len(result.executed)} executed, {len(result.failed)} failed, on {os.cpu_count()} cores")
-    if not result.failed:
-        folders.executed.parent.mkdir(parents=True, exist_ok=True)
-        folders.executed.write_text(inputs, encoding="utf-8")
-    return list(result.failed)
+    if result.failed:
+        with log.open("a", encoding="utf-8") as written:
+            for notebook, failure in result.failed.items():
+                written.write(f"\n{notebook}:{failure.line}: the traceback jupyter-cache recorded:\n")
+                written.write(failure.traceback + "\n")
+        console.report(
+            [
+                f"{notebook}:{failure.line}: a cell failed: {failure.error}"
+                for notebook, failure in result.failed.items()
+            ],
+            folders.book.root,
+        )
+        raise BuildError("a notebook failed (the line that raised and its error are above)", log)
+    folders.executed.parent.mkdir(parents=True, exist_ok=True)
+    folders.executed.write_text(inputs, encoding="utf-8")
 
 
 def run_builder(folders: Folders, builder: str, validation: Validation | None = None) -> Run:
@@ -383,10 +392,9 @@ def build(book: Book, target: str) -> int:
         started = console.stage(
             2, total, f"executing the notebooks whose code or inputs changed, {os.cpu_count()} at once"
         )
-        for notebook in execute_notebooks(folders, validation):
-            console.say(f"executing {notebook} again in the HTML build, to report its error")
+        execute_notebooks(folders, validation)
         console.done(started)
-        started = console.stage(3, total, "HTML site, strict (executes only what the stage before could not)")
+        started = console.stage(3, total, "HTML site, strict")
         site = run_builder(folders, "html", validation).output
         console.done(started)
         latex = None

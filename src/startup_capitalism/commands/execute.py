@@ -5,14 +5,17 @@ Sphinx reads them. This stage executes them first, one kernel per core, with jup
 `local-parallel` executor, into the very cache myst-nb reads: the folder
 `startup_capitalism.sphinxext.execution_cache` names after the inputs' fingerprint, each notebook
 read by myst-nb's own reader (`myst_nb_md`), so that jupyter-cache keys it exactly as myst-nb
-does and the build finds every executed notebook as a hit. A notebook that fails here is left
-out of the cache: myst-nb executes it again in the build, which reports the error with its file.
+does and the build finds every executed notebook as a hit. A notebook that fails here stops the
+build with its file, the line that raised and the error (`Failure`), read from the traceback
+jupyter-cache recorded: executing it again in Sphinx would only repeat the error, with less said
+about it (myst-nb names the file alone).
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +28,21 @@ MYST_NB_READER = {"name": "myst_nb_md", "type": "plugin"}
 TIMEOUT = 300  # seconds per cell, as `execute: timeout` in _config.yml
 
 
+@dataclass(frozen=True)
+class Failure:
+    """Where and why a notebook failed: the line of its file that raised (the failing cell's first
+    line when the traceback names none), the error (the traceback's last line) and the whole
+    traceback."""
+
+    line: int
+    error: str
+    traceback: str
+
+
 @dataclass
 class Executed:
     executed: list[str] = field(default_factory=list)  # paths relative to the book's root
-    failed: dict[str, str] = field(default_factory=dict)  # path: the error the cell raised
+    failed: dict[str, Failure] = field(default_factory=dict)  # path relative to the root: its failure
 
 
 def notebooks(book: Book) -> list[Path]:
@@ -77,15 +91,35 @@ def execute_missing(book: Book, log: Path, starting: Callable[[str], None] = pri
     return Executed(
         [Path(uri).relative_to(book.root).as_posix() for uri in result.succeeded],
         {
-            Path(uri).relative_to(book.root).as_posix(): error_of(cache, uri)
+            Path(uri).relative_to(book.root).as_posix(): failure_of(cache, uri)
             for uri in result.excepted + result.errored
         },
     )
 
 
-def error_of(cache, uri: str) -> str:
-    """The error a failed notebook raised: the last line of the traceback jupyter-cache recorded
-    for it (`KeyError: "unknown section ..."`)."""
-    traceback = cache.get_project_record(uri).traceback or ""
-    lines = [line.strip() for line in ANSI.sub("", traceback).splitlines() if line.strip()]
-    return lines[-1] if lines else "no traceback recorded"
+# nbclient's CellExecutionError: the failing cell's source between two rules, then IPython's
+# traceback, whose first frame in a cell is the failing cell's ("Cell In[2], line 12")
+FAILED_CELL = re.compile(r"executing the following cell:\n-{18}\n(.*?)\n-{18}\n", re.S)
+CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
+
+
+def failure_of(cache, uri: str) -> Failure:
+    """The failure jupyter-cache recorded for the notebook at `uri`, located in its file: the cell
+    whose source the traceback quotes, found after its `{code-cell}` line (the source map of
+    myst-nb's reader), and the line within the cell that IPython names."""
+    record = cache.get_project_record(uri)
+    traceback = ANSI.sub("", record.traceback or "")
+    lines = [line.strip() for line in traceback.splitlines() if line.strip()]
+    error = lines[-1] if lines else "no traceback recorded"
+    notebook = cache.get_project_notebook(record.pk).nb
+    starts = notebook.metadata.get("source_map") or [0] * len(notebook.cells)
+    text = Path(uri).read_text(encoding="utf-8").splitlines()
+    source = FAILED_CELL.search(traceback)
+    for cell, start in zip(notebook.cells, starts, strict=False):
+        if cell.cell_type != "code" or source is None or cell.source != source.group(1):
+            continue
+        first = cell.source.splitlines()[0] if cell.source else None
+        body = next((n for n in range(start + 1, len(text)) if text[n] == first), start)
+        within = CELL_LINE.search(traceback, source.end())
+        return Failure(body + (int(within.group(1)) if within else 1), error, traceback)
+    return Failure(1, error, traceback)
