@@ -20,8 +20,8 @@ BOOK = Book(ROOT)
 
 FIRST = BOOK.chapters()[0]  # a chapter with the book's standard sections
 
-# Debian's chromium-headless-shell: the Blink of Debian's chromium (same source and version), built
-# as the headless shell that Playwright runs its own headless tests in. A page and its axe run take
+# Debian's chromium-headless-shell: the Blink of Debian's chromium (built from the same source
+# package), as the headless shell that Playwright runs its own headless tests in. A page and its axe run take
 # about 45 % less CPU than in `chromium --headless` (27 pages: 27 s against 47 s), and this module
 # is the suite's largest. A tap is the exception: after one, the shell moves its emulated mouse to
 # (0, 0), which closes the tooltip the tap opened (a phone sends no such event), so the tests that
